@@ -338,7 +338,6 @@ def main():
     module = AnsibleModule(
         argument_spec=argument_spec,
         mutually_exclusive=[('instance_id', 'instance'), ('cron_timing', 'max_age')],
-        required_if=[('state', 'present', ('instance_id', 'instance'), True)],
         supports_check_mode=True,
     )
     check_input(module)
