@@ -1,0 +1,55 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, civo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Every module that takes the shared connection options belongs to the `civo` action group.
+
+Otherwise `module_defaults: group/civo.cloud.civo` silently skips it: a slip that shipped in
+vultr.cloud and cloudscale_ch.cloud.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ast
+import glob
+import os
+
+import yaml
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+
+
+def documentation(path):
+    with open(path) as source:
+        tree = ast.parse(source.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(target, 'id', None) == 'DOCUMENTATION' for target in node.targets):
+            return yaml.safe_load(ast.literal_eval(node.value))
+    raise AssertionError('%s has no DOCUMENTATION' % path)
+
+
+def modules_with_shared_options():
+    found = []
+    for path in sorted(glob.glob(os.path.join(REPO, 'plugins', 'modules', '*.py'))):
+        if 'civo.cloud.civo' in documentation(path).get('extends_documentation_fragment', []):
+            found.append(os.path.splitext(os.path.basename(path))[0])
+    return found
+
+
+def test_there_are_modules_to_check():
+    assert 'civo_snapshot' in modules_with_shared_options()
+
+
+def test_every_module_with_the_shared_options_is_in_the_action_group():
+    with open(os.path.join(REPO, 'meta', 'runtime.yml')) as runtime:
+        group = yaml.safe_load(runtime)['action_groups']['civo']
+    missing = sorted(set(modules_with_shared_options()) - set(group))
+    assert missing == [], 'add these modules to action_groups.civo in meta/runtime.yml: %s' % ', '.join(missing)
+
+
+def test_every_module_declares_its_group_membership():
+    for path in sorted(glob.glob(os.path.join(REPO, 'plugins', 'modules', '*.py'))):
+        attributes = documentation(path).get('attributes', {})
+        assert attributes.get('action_group', {}).get('membership') == ['civo.cloud.civo'], path
