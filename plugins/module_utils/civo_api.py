@@ -13,7 +13,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
+import email.utils
+import hashlib
+import ipaddress
+import json
+import os
 import random
+import re
 import time
 import traceback
 
@@ -26,6 +33,11 @@ try:
 except ImportError:
     requests = None
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: each process paces on its own
+    fcntl = None
 
 COLLECTION_VERSION = '0.1.0'
 DEFAULT_API_URL = 'https://api.civo.com'
@@ -42,8 +54,19 @@ MAX_RETRY_AFTER = 120.0
 # When the rate-limit window is nearly used up, spread what is left of it over
 # the time until it resets instead of running into 429s.
 PACING_THRESHOLD = 5
+# Civo's rate limit is a fixed window of a minute: no reset is further away than
+# that. A larger figure comes from a skewed clock and must not turn into a hang.
+RATE_WINDOW_MAX = 60.0
+# Beyond this difference between our clock and the API's Date header, times the
+# API gives (X-Ratelimit-Reset, a Retry-After date) are read against its clock.
+CLOCK_SKEW_TOLERANCE = 2.0
+# Two resets closer than this are the same rate-limit window (seen by two processes).
+SAME_WINDOW_TOLERANCE = 1.0
 
-LOOPBACK_HOSTS = ('localhost', '127.0.0.1', '::1')
+LOOPBACK_NAMES = ('localhost',)
+# A token is printable ASCII without spaces. Anything else (a newline kept from a
+# vault value or a file) would make requests reject the header and quote it back.
+TOKEN_PATTERN = re.compile(r'^[\x21-\x7e]+$')
 
 
 def civo_argument_spec():
@@ -90,6 +113,16 @@ class CivoAPIError(Exception):
             text += ' [%s]' % self.details
         return text
 
+    def scrub(self, secret):
+        """Mask a secret wherever a text of this error could quote it (an API or a library echoing a header)."""
+        if not secret:
+            return
+        for field in ('reason', 'details', 'cause'):
+            value = getattr(self, field)
+            if isinstance(value, str) and secret in value:
+                setattr(self, field, value.replace(secret, '********'))
+        self.args = (self.message,)
+
     def as_result(self):
         """The structured part of the error, for fail_json(**error.as_result())."""
         return dict(api_error=dict(
@@ -99,17 +132,57 @@ class CivoAPIError(Exception):
 
 
 def _retry_after_seconds(response):
-    """Seconds the server asked us to wait (Retry-After, or the rate-limit reset), or None."""
+    """Seconds the server asked us to wait (Retry-After in seconds or as a date, or the rate-limit reset), or None."""
     value = response.headers.get('Retry-After')
     if value:
         try:
             return max(0.0, float(value))
         except ValueError:
-            return None  # an HTTP date: rare enough that plain backoff is fine
+            stamp = _http_date(value)
+            return None if stamp is None else _seconds_until(stamp, response)
     if response.status_code == 429:
         reset = _int_header(response, 'X-Ratelimit-Reset')
         if reset:
-            return max(0.0, reset - time.time())
+            return min(RATE_WINDOW_MAX, _seconds_until(reset, response))
+    return None
+
+
+def _http_date(value):
+    """An HTTP date (RFC 7231) as epoch seconds, or None."""
+    try:
+        parsed = email.utils.parsedate_tz(value)
+        return None if parsed is None else float(email.utils.mktime_tz(parsed))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _seconds_until(epoch, response):
+    """Seconds from now until an epoch time the API gave, read against the API's clock when ours is off by much."""
+    now = time.time()
+    server_now = _http_date(response.headers.get('Date') or '')
+    if server_now is not None and abs(server_now - now) > CLOCK_SKEW_TOLERANCE:
+        now = server_now
+    return max(0.0, epoch - now)
+
+
+def _is_loopback(hostname):
+    """Whether a URL's host is this machine: 'localhost' or a loopback IP literal (not a name like 127.example.com)."""
+    if hostname in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
+
+
+def _tls_reason(exception):
+    """The certificate verification failure inside an SSLError ('self-signed certificate', ...), or None if it is another TLS error."""
+    text = str(exception)
+    match = re.search(r'certificate verify failed: (.*?)(?:\s*\(_ssl\.c:\d+\)|\'\)|"\)|$)', text)
+    if match and match.group(1).strip():
+        return 'certificate verify failed: %s' % match.group(1).strip()
+    if 'CERTIFICATE_VERIFY_FAILED' in text or 'certificate verify failed' in text:
+        return 'certificate verify failed'
     return None
 
 
@@ -135,15 +208,19 @@ class CivoAPI:
         if requests is None:
             module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
 
-        self.token = params['api_token']
+        # Surrounding whitespace is never part of a token (a vault value or a file often ends with a newline).
+        self.token = (params['api_token'] or '').strip()
         self.base_url = (params['api_url'] or DEFAULT_API_URL).rstrip('/')
         self.region = params['region']
         self.timeout = params['api_timeout']
         self.retries = params['api_retries']
         self._check_connection_options()
 
+        # verify is also passed with every request: requests lets REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE in the
+        # environment override a session's verify=False (psf/requests#3829), which would ignore validate_certs=false.
+        self.verify = params['validate_certs']
         self.session = requests.Session()
-        self.session.verify = params['validate_certs']
+        self.session.verify = self.verify
         self.session.headers.update({
             'Authorization': 'bearer %s' % self.token,
             'Accept': 'application/json',
@@ -151,11 +228,17 @@ class CivoAPI:
         })
         self.requests_sent = 0
         self._pace_until = 0.0
+        self._shared_window = None  # found on first use: see _share()
+        self._shared_window_looked_for = False
 
     def _check_connection_options(self):
         """Fail before any request on options that cannot work."""
         if not self.token:
             self.module.fail_json(msg='No Civo API token: set the api_token option or the CIVO_TOKEN environment variable.')
+        if not TOKEN_PATTERN.match(self.token):
+            # Never quote the token: it is a secret even when it is malformed.
+            self.module.fail_json(msg='The Civo API token has spaces, control or non-ASCII characters inside it; a token is only printable '
+                                      'ASCII. Check how it is stored (whitespace around it is ignored).')
         url = urlparse(self.base_url)
         if url.scheme not in ('http', 'https') or not url.hostname:
             self.module.fail_json(msg="api_url must be an http:// or https:// URL such as %s, got '%s'." % (DEFAULT_API_URL, self.base_url))
@@ -163,7 +246,7 @@ class CivoAPI:
             self.module.fail_json(msg='api_timeout must be a positive number of seconds, got %s.' % self.timeout)
         if self.retries is None or self.retries < 0:
             self.module.fail_json(msg='api_retries must be zero or more, got %s.' % self.retries)
-        if url.scheme == 'http' and url.hostname not in LOOPBACK_HOSTS and not url.hostname.startswith('127.'):
+        if url.scheme == 'http' and not _is_loopback(url.hostname):
             self.module.warn('api_url %s is plain http: the API token is sent unencrypted. Use https.' % self.base_url)
 
     # The verbs the modules use.
@@ -198,16 +281,27 @@ class CivoAPI:
         """One try. Returns (None, body) on success, else (error, seconds to wait before retrying or None)."""
         self.requests_sent += 1
         try:
-            response = self.session.request(method, url, params=query, data=data, timeout=self.timeout)
+            response = self.session.request(method, url, params=query, data=data, timeout=self.timeout, verify=self.verify)
         except requests.exceptions.SSLError as e:
-            cause = 'TLS certificate verification failed (%s). Fix the certificate, or set validate_certs=false for a test endpoint.' % _short(e)
-            return CivoAPIError(method, path, cause=cause, attempts=attempt), None
+            reason = _tls_reason(e)
+            if reason:
+                cause = ('TLS certificate verification failed for %s (%s). Fix the certificate, or set validate_certs=false '
+                         'for a test endpoint.' % (self.base_url, reason))
+                return self._error(method, path, cause=cause, attempts=attempt), None
+            # Other TLS failures (a connection cut during the handshake) are as transient as any dropped connection.
+            return self._error(method, path, cause='TLS error: %s' % _short(e), attempts=attempt), backoff_delay(attempt - 1)
         except requests.exceptions.Timeout:
             cause = 'no answer within api_timeout=%ss' % self.timeout
-            return CivoAPIError(method, path, cause=cause, attempts=attempt), backoff_delay(attempt - 1)
+            return self._error(method, path, cause=cause, attempts=attempt), backoff_delay(attempt - 1)
+        except (requests.exceptions.InvalidHeader, requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                requests.exceptions.InvalidSchema) as e:
+            # The request could not even be built: nothing to retry. The exception's text may quote a header, so it is
+            # scrubbed like every message (and only its type is trusted to describe it).
+            cause = 'the request could not be built (%s): %s' % (type(e).__name__, _short(e))
+            return self._error(method, path, cause=cause, attempts=attempt), None
         except requests.exceptions.RequestException as e:
             cause = 'connection error: %s' % _short(e)
-            return CivoAPIError(method, path, cause=cause, attempts=attempt), backoff_delay(attempt - 1)
+            return self._error(method, path, cause=cause, attempts=attempt), backoff_delay(attempt - 1)
 
         self._note_rate_limit(response)
         status = response.status_code
@@ -216,9 +310,10 @@ class CivoAPI:
                 return None, response.json() if response.content else {}
             except ValueError:
                 cause = 'HTTP %s with a body that is not JSON: %r' % (status, response.text[:80])
-                return CivoAPIError(method, path, cause=cause, attempts=attempt), backoff_delay(attempt - 1)
+                return self._error(method, path, cause=cause, attempts=attempt), backoff_delay(attempt - 1)
 
         error = _error_from_response(method, path, response, attempt)
+        error.scrub(self.token)
         if status not in RETRY_STATUSES:
             return error, None
         retry_after = _retry_after_seconds(response)
@@ -230,19 +325,136 @@ class CivoAPI:
         # Honour the server's wish, plus a little jitter so that parallel forks do not return in lockstep.
         return error, retry_after + random.uniform(0, 0.25)
 
+    def _error(self, method, path, **kwargs):
+        """A CivoAPIError whose texts cannot carry the token, whatever a library put in them."""
+        error = CivoAPIError(method, path, **kwargs)
+        error.scrub(self.token)
+        return error
+
     def _note_rate_limit(self, response):
         remaining = _int_header(response, 'X-Ratelimit-Remaining')
         reset = _int_header(response, 'X-Ratelimit-Reset')
-        if remaining is None or reset is None or remaining > PACING_THRESHOLD:
+        if remaining is None or reset is None:
             self._pace_until = 0.0
             return
-        window_left = max(0.0, reset - time.time())
+        window_left = min(RATE_WINDOW_MAX, _seconds_until(reset, response))
+        self._share(lambda window: window.note(time.time() + window_left, remaining))
+        if remaining > PACING_THRESHOLD:
+            self._pace_until = 0.0
+            return
         self._pace_until = time.time() + window_left / (remaining + 1)
 
     def _pace(self):
         delay = self._pace_until - time.time()
         if delay > 0:
             time.sleep(delay)
+        # Count this request against the window the other processes see; if they have used it up, wait for the next one.
+        for dummy in range(3):
+            wait = self._share(lambda window: window.claim()) or 0.0
+            if wait <= 0:
+                return
+            time.sleep(min(wait, RATE_WINDOW_MAX) + random.uniform(0, 0.25))
+
+    def _share(self, use):
+        """use(shared window) if there is one; a shared window that fails is dropped (pacing stays per process)."""
+        if not self._shared_window_looked_for:
+            self._shared_window_looked_for = True
+            self._shared_window = SharedRateWindow.for_module(self.module, self.base_url, self.token)
+        if self._shared_window is None:
+            return None
+        try:
+            return use(self._shared_window)
+        except (OSError, ValueError):
+            self._shared_window = None
+            return None
+
+
+class SharedRateWindow:
+    """What this machine knows of the account's current rate-limit window, shared by every process through a small file.
+
+    Each task of each fork is a process of its own; alone, each starts blind into a window that the others may have
+    used up, and they collect 429s together. Here every request is counted against the window before it is sent, so
+    that all processes using the same API URL and token stay within it. The file lives in Ansible's temporary folder
+    of the user (remote_tmp, ~/.ansible/tmp by default) and holds only the window's end and the requests left; its
+    name is a hash of the URL and token, so it says nothing of either. Best effort: where the file cannot be used,
+    each process paces on its own.
+    """
+
+    def __init__(self, folder, base_url, token):
+        digest = hashlib.sha256(('%s\n%s' % (base_url, token)).encode('utf-8')).hexdigest()[:32]
+        self.path = os.path.join(folder, 'civo-cloud-ratelimit-%d-%s.json' % (os.getuid(), digest))
+
+    @classmethod
+    def for_module(cls, module, base_url, token):
+        """The shared window of this API URL and token, or None where it cannot work."""
+        if fcntl is None or not hasattr(os, 'getuid') or not hasattr(os, 'O_NOFOLLOW'):
+            return None
+        try:
+            # The task's temporary folder (or the module's own, with pipelining) is made in remote_tmp, and removed after.
+            folder = os.path.dirname(os.path.normpath(module.tmpdir))
+        # AnsibleModule.tmpdir raises a bare Exception when it cannot make the folder.
+        except Exception:  # pylint: disable=broad-except
+            return None
+        return cls(folder, base_url, token) if folder else None
+
+    def claim(self):
+        """Count one request against the window. Returns 0, or the seconds until the window resets if it is used up."""
+        with self._state(create=False) as state:
+            now = time.time()
+            if not _is_number(state.get('reset')) or not isinstance(state.get('left'), int) or state['reset'] <= now:
+                return 0.0  # no current window known: the answer to this request will tell
+            if state['left'] > 0:
+                state['left'] -= 1
+                return 0.0
+            # Used up. If this process learnt that itself, its own pacing (or the retry of its 429) already waits.
+            return 0.0 if state.get('pid') == os.getpid() else state['reset'] - now
+
+    def note(self, reset_at, remaining):
+        """An answer said `remaining` requests are left in the window that ends at `reset_at` (our clock)."""
+        with self._state(create=True) as state:
+            known = state.get('reset') if _is_number(state.get('reset')) else 0.0
+            if reset_at > known + SAME_WINDOW_TOLERANCE:
+                state.update(reset=reset_at, left=remaining, pid=os.getpid())  # a new window
+            elif reset_at >= known - SAME_WINDOW_TOLERANCE:
+                # The same window: answers arrive out of order, and requests claimed but not yet answered are not in
+                # the API's count yet, so the lower figure is the true one.
+                left = state.get('left')
+                state.update(left=min(remaining, left) if isinstance(left, int) else remaining, pid=os.getpid())
+            # else: an answer from a window that is already over
+
+    @contextlib.contextmanager
+    def _state(self, create):
+        """The shared state, locked against the other processes; written back if changed."""
+        flags = os.O_RDWR | os.O_NOFOLLOW | (os.O_CREAT if create else 0)
+        try:
+            fd = os.open(self.path, flags, 0o600)
+        except OSError:
+            if create:
+                raise
+            yield {}  # nothing shared yet
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.fstat(fd).st_uid != os.getuid():
+                raise OSError('%s belongs to another user' % self.path)
+            raw = os.read(fd, 4096)
+            try:
+                state = json.loads(raw.decode('utf-8')) if raw else {}
+            except ValueError:
+                state = {}  # half-written by a process that was killed: start over
+            state = state if isinstance(state, dict) else {}
+            before = dict(state)
+            yield state
+            if state != before:
+                os.lseek(fd, 0, os.SEEK_SET)
+                os.ftruncate(fd, 0)
+                os.write(fd, json.dumps(state).encode('utf-8'))
+        finally:
+            os.close(fd)  # also releases the lock
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _short(exception):

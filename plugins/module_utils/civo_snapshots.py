@@ -216,7 +216,28 @@ class SnapshotAPI:
         data = {'instance_id': instance_id, 'safe': 'true' if safe else 'false'}
         if cron_timing:
             data['cron_timing'] = cron_timing
-        return normalise_snapshot(self.api.put('/v2/snapshots/%s' % quote(name, safe=''), data))
+        try:
+            return normalise_snapshot(self.api.put('/v2/snapshots/%s' % quote(name, safe=''), data))
+        except CivoAPIError as e:
+            started = self._started_by_lost_attempt(e, name, instance_id, safe, cron_timing)
+            if started is None:
+                raise
+            return started
+
+    def _started_by_lost_attempt(self, error, name, instance_id, safe, cron_timing):
+        """The snapshot an unanswered earlier attempt of this PUT started, when that is why a retry was refused; else None.
+
+        A PUT whose answer was lost (a timeout, a dropped connection, a 5xx from a proxy) may still have been carried
+        out. Its retry then finds that snapshot being taken and gets a 409: the task's own snapshot, not a conflict.
+        """
+        if error.status != 409 or error.code != 'database_snapshot_create_already_in_process' or error.attempts < 2:
+            return None
+        found = self.find(name)
+        if found is None or found['status'] not in PENDING_STATUSES + (COMPLETE,):
+            return None
+        if (found['instance_id'], found['safe'], found['cron_timing'] or None) != (instance_id, bool(safe), cron_timing or None):
+            return None
+        return found
 
     def delete(self, name):
         """Delete by name; True if it went, False if it was already gone."""

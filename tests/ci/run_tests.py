@@ -1,10 +1,16 @@
 """Run every check of the civo.cloud collection (this is what `make test` and .ci/run call).
 
-Run it with the project's virtualenv python:  .venv/bin/python tests/ci/run_tests.py [--only sanity,units] [--keep]
+Run it with the project's virtualenv python:
+    .venv/bin/python tests/ci/run_tests.py [--only sanity,units] [--jobs 1] [--keep]
 
-The working tree is copied to <tmp>/ansible_collections/civo/cloud (ansible-test only runs from a real tree
-of that shape) and every step runs against that copy. Each step is timed; a summary table follows and the
-very last line is `N passed, N failed`. The exit code is non-zero if any step failed.
+Steps: sanity (ansible-test sanity --venv), units (pytest), integration (ansible-test integration against the Civo API
+simulator, plus the other pytest suites such as tests/examples), lint (ansible-lint), changelog (antsibull-changelog lint),
+docs (antsibull-docs lint-collection-docs), build (ansible-galaxy build + install + ansible-doc of every module).
+
+The working tree is copied to <tmp>/ansible_collections/civo/cloud (ansible-test only runs from a real tree of that
+shape) and the steps run against that copy. With --jobs 2 (the default) two lanes of steps run at the same time, each in
+its own copy (see LANES). Each step is timed; a summary table follows and the very last line is `N passed, N failed`.
+The exit code is non-zero if any step failed.
 """
 
 from __future__ import annotations
@@ -63,6 +69,11 @@ class Context:
         """Names of the modules in the copy."""
         paths = glob.glob(os.path.join(self.copy, 'plugins', 'modules', '*.py'))
         return sorted(os.path.splitext(os.path.basename(p))[0] for p in paths if not os.path.basename(p).startswith('_'))
+
+    def documented_roles(self) -> list[str]:
+        """Names of the roles in the copy that have an argument spec (which ansible-doc renders)."""
+        paths = glob.glob(os.path.join(self.copy, 'roles', '*', 'meta', 'argument_specs.y*ml'))
+        return sorted(os.path.basename(os.path.dirname(os.path.dirname(p))) for p in paths)
 
 
 def pytest(ctx: Context, dirs: list[str], env: dict[str, str]) -> int:
@@ -225,7 +236,7 @@ def step_docs(ctx: Context) -> int:
 
 
 def step_build(ctx: Context) -> int:
-    """ansible-galaxy collection build + install into a temporary path + ansible-doc for every module."""
+    """ansible-galaxy collection build + install into a temporary path + ansible-doc for every module (and documented role)."""
     work = os.path.join(ctx.base, 'build')
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -252,8 +263,9 @@ def step_build(ctx: Context) -> int:
     if not modules:
         log('no modules under plugins/modules: nothing to render with ansible-doc')
     for module in modules:
-        fqcn = '%s.%s.%s' % (ci_common.NAMESPACE, ci_common.NAME, module)
-        code = check_doc(fqcn, work, env) or code
+        code = check_doc('%s.%s.%s' % (ci_common.NAMESPACE, ci_common.NAME, module), work, env) or code
+    for role in ctx.documented_roles():
+        code = check_doc('%s.%s.%s' % (ci_common.NAMESPACE, ci_common.NAME, role), work, env, plugin_type='role') or code
     return code
 
 
@@ -264,12 +276,12 @@ def forbidden_match(name: str, forbidden: str) -> bool:
     return name == forbidden or name.startswith(forbidden + '/')
 
 
-def check_doc(fqcn: str, cwd: str, env: dict[str, str]) -> int:
-    """Render one module's docs with ansible-doc; any error or warning output is a failure."""
+def check_doc(fqcn: str, cwd: str, env: dict[str, str], plugin_type: str = 'module') -> int:
+    """Render the docs of one module (or role) with ansible-doc; any error or warning output is a failure."""
     out_path = os.path.join(cwd, 'ansible-doc.out')
     err_path = os.path.join(cwd, 'ansible-doc.err')
     with open(out_path, 'w', encoding='utf-8') as out, open(err_path, 'w', encoding='utf-8') as err:
-        cmd = [venv_tool('ansible-doc'), fqcn]
+        cmd = [venv_tool('ansible-doc'), '-t', plugin_type, fqcn]
         print('$ %s' % ' '.join(cmd), flush=True)
         # Captured (not streamed) so that the full page does not flood the log.
         code = subprocess.call(cmd, cwd=cwd, env=env, stdout=out, stderr=err, timeout=TIMEOUT_DEFAULT)
@@ -280,7 +292,7 @@ def check_doc(fqcn: str, cwd: str, env: dict[str, str]) -> int:
         log('ansible-doc %s failed (exit code %s):' % (fqcn, code))
         sys.stdout.write(stderr + stdout[:2000])
         return code or 1
-    log('ansible-doc %s: OK (%d lines)' % (fqcn, len(stdout.splitlines())))
+    log('ansible-doc -t %s %s: OK (%d lines)' % (plugin_type, fqcn, len(stdout.splitlines())))
     return 0
 
 
@@ -357,7 +369,8 @@ def plan_lanes(steps: list[str], jobs: int) -> list[list[str]]:
     if jobs <= 1:
         return [steps]
     lanes = [[s for s in lane if s in steps] for lane in LANES]
-    return [lane for lane in lanes if lane] or [steps]
+    lanes[-1].extend(s for s in steps if not any(s in lane for lane in LANES))  # a step in no lane joins the last one
+    return [lane for lane in lanes if lane]
 
 
 def run_lanes(lanes: list[list[str]], args: argparse.Namespace) -> list[Result]:
