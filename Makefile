@@ -5,11 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 VENV_PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements.stamp
-REQUIREMENTS := tests/requirements.txt tests/constraints.txt
+REQUIREMENTS := tests/requirements.txt tests/constraints.txt tests/requirements-ecosystem.txt
 RUN_TESTS := $(VENV_PY) tests/ci/run_tests.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test sanity units integration lint changelog docs build clean distclean
+.PHONY: help venv demo test sanity units integration lint changelog docs build docs_render docsite ee galaxy_importer awx molecule bench clean distclean
 
 help:
 	@echo "make demo         build + install the collection, run playbooks/backup.yml against the Civo API simulator"
@@ -23,7 +23,7 @@ venv: $(STAMP)
 # Re-runs only when the requirement files change.
 $(STAMP): $(REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)
-	$(VENV_PY) -m pip install --disable-pip-version-check -c tests/constraints.txt -r tests/requirements.txt
+	$(VENV_PY) -m pip install --disable-pip-version-check -c tests/constraints.txt -r tests/requirements.txt -r tests/requirements-ecosystem.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -32,7 +32,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(RUN_TESTS)
 
-sanity units integration lint changelog docs build: $(STAMP)
+sanity units integration lint changelog docs build docs_render docsite ee galaxy_importer awx molecule: $(STAMP)
 	$(RUN_TESTS) --only $@
 
 # Keeps tests/integration/integration_config.yml: it may hold your real-API settings (the runner writes its own in a copy).

@@ -215,13 +215,14 @@ class SnapshotResource:
         if reason is None:
             return self.settle(existing)
 
-        self.changed = True
         if self.module.check_mode:
+            self.changed = True
             return self.predicted(existing, instance_id, hostname)
         if existing and existing['status'] == 'in-progress' and self.params['wait']:
             # The API refuses to replace a snapshot that is being taken: let it finish first.
             self.wait_complete(existing)
         snapshot = self.snapshots.put(self.params['name'], instance_id, self.params['safe'], self.params['cron_timing'])
+        self.changed = True  # only now: a PUT the API refused changed nothing
         snapshot['hostname'] = snapshot['hostname'] or hostname
         return self.settle(snapshot)
 

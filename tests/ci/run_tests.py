@@ -31,8 +31,9 @@ import time
 
 import ci_common
 from ci_common import log, run, venv_tool
+from ecosystem_steps import ECOSYSTEM_STEPS
 
-STEPS = ('sanity', 'units', 'integration', 'lint', 'changelog', 'docs', 'build')
+STEPS = ('sanity', 'units', 'integration', 'lint', 'changelog', 'docs', 'build') + tuple(ECOSYSTEM_STEPS)
 # With --jobs 2 (the default) these lanes run at the same time, each in its own copy of the working tree. The first
 # one (mostly waiting on the simulator's clock) streams its output; the second one (CPU-bound linters) prints after it.
 LANES = (('units', 'integration'), ('sanity', 'lint', 'changelog', 'docs', 'build'))
@@ -305,6 +306,7 @@ STEP_FUNCS = {
     'docs': step_docs,
     'build': step_build,
 }
+STEP_FUNCS.update(ECOSYSTEM_STEPS)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -439,11 +441,11 @@ def print_summary(results: list[Result], wall: float, lanes: int) -> None:
     """Print the summary table; the very last line is `N passed, N failed`."""
     passed = sum(1 for r in results if r[1])
     failed = len(results) - passed
-    print('\n%-14s %-6s %9s %9s' % ('step', 'result', 'seconds', 'cpu s'))
-    print('%-14s %-6s %9s %9s' % ('-' * 14, '-' * 6, '-' * 9, '-' * 9))
+    print('\n%-16s %-6s %9s %9s' % ('step', 'result', 'seconds', 'cpu s'))
+    print('%-16s %-6s %9s %9s' % ('-' * 16, '-' * 6, '-' * 9, '-' * 9))
     for name, ok, secs, cpu in results:
-        print('%-14s %-6s %9.1f %9.1f' % (name, 'PASS' if ok else 'FAIL', secs, cpu))
-    print('%-14s %-6s %9.1f %9.1f' % ('wall clock', '', wall, sum(r[3] for r in results)))
+        print('%-16s %-6s %9.1f %9.1f' % (name, 'PASS' if ok else 'FAIL', secs, cpu))
+    print('%-16s %-6s %9.1f %9.1f' % ('wall clock', '', wall, sum(r[3] for r in results)))
     if lanes > 1:
         print('(%d lanes ran at the same time: the step times add up to more than the wall clock)' % lanes)
     print('%d passed, %d failed' % (passed, failed), flush=True)

@@ -152,7 +152,7 @@ def test_absent_in_check_mode_sends_no_delete(civo, run):
 
 def test_api_errors_carry_status_and_code(civo, run):
     result, failed = run(civo_snapshot, present(instance_id='i-gone'))
-    assert failed and result['api_error']['status'] == 404
+    assert failed and result['changed'] is False and result['api_error']['status'] == 404
     assert result['msg'] == ('Civo API request PUT /v2/snapshots/snap failed with HTTP 404 '
                              '(database_snapshot_create_instance_not_found): The instance was not found')
 
