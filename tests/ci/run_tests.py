@@ -160,7 +160,7 @@ def run_integration_targets(ctx: Context) -> int:
     """Start the simulator, point integration_config.yml at it, run ansible-test integration, stop the simulator."""
     token = 'ci-' + secrets.token_hex(8)
     sim_log = os.path.join(ctx.base, 'simulator-integration.log')
-    sim = ci_common.Simulator(ctx.copy, token, new_seconds=0.5, progress_seconds=1.5, quiet=False, log_path=sim_log)
+    sim = ci_common.Simulator(ctx.copy, token, new_seconds=0.2, progress_seconds=0.6, quiet=False, log_path=sim_log)
     try:
         url = sim.start()
         log('integration config: %s' % write_integration_config(ctx, url, token))
