@@ -17,6 +17,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
 import urllib.request
@@ -80,9 +81,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def interrupt(_signum: int, _frame: object) -> None:
+    """SIGTERM: unwind like Ctrl-C, so that the playbook and the simulator are stopped."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str]) -> int:
     """Build, install, start the simulator, run the playbook, stop the simulator."""
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, interrupt)
     if not os.path.isfile(os.path.join(REPO_ROOT, PLAYBOOK)):
         log('%s does not exist (yet): nothing to demonstrate' % PLAYBOOK)
         return 1

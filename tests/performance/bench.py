@@ -582,10 +582,12 @@ def main(argv=None):
     except SystemExit:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    command = ['CIVO_COLLECTIONS_PATH=%s' % os.environ['CIVO_COLLECTIONS_PATH']] if os.environ.get('CIVO_COLLECTIONS_PATH') else []
+    command += [os.path.relpath(sys.executable, REPO) if sys.executable.startswith(REPO) else sys.executable,
+                os.path.relpath(os.path.abspath(__file__), REPO)]
+    command += argv if argv is not None else sys.argv[1:]
     results = {'meta': {
-        'command': ' '.join((['CIVO_COLLECTIONS_PATH=%s' % os.environ['CIVO_COLLECTIONS_PATH']] if os.environ.get('CIVO_COLLECTIONS_PATH') else [])
-                            + [os.path.relpath(sys.executable, REPO) if sys.executable.startswith(REPO) else sys.executable,
-                             os.path.relpath(os.path.abspath(__file__), REPO)] + (argv if argv is not None else sys.argv[1:])),
+        'command': ' '.join(command),
         'collections_path': collections_path, 'compare': dict(compare), 'quick': args.quick, 'cases': selected,
         'started': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
         'python': platform.python_version(), 'platform': platform.platform(), 'cpus': os.cpu_count(),
