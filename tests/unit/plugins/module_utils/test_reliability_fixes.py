@@ -23,53 +23,8 @@ from ansible_collections.civo.cloud.plugins.module_utils import civo_api
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError
 from ansible_collections.civo.cloud.plugins.module_utils.civo_snapshots import SnapshotAPI
 
-TOKEN = 'unit-reliability-token-0123456789abcdef'
-
-
-class ModuleFailed(Exception):
-    pass
-
-
-class FakeModule:
-    def __init__(self, **params):
-        self.params = dict(api_token=TOKEN, api_url='https://api.civo.test', region=None, api_timeout=5,
-                           api_retries=3, validate_certs=True)
-        self.params.update(params)
-        self.warnings = []
-
-    def fail_json(self, **result):
-        raise ModuleFailed(result['msg'])
-
-    def warn(self, message):
-        self.warnings.append(message)
-
-
-def response(status=200, body=None, headers=None):
-    resp = requests.Response()
-    resp.status_code = status
-    resp._content = json.dumps(body if body is not None else {}).encode()
-    resp.headers.update(headers or {})
-    return resp
-
-
-class Transport:
-    def __init__(self, *answers):
-        self.answers = list(answers)
-        self.calls = []
-
-    def __call__(self, method, url, **kwargs):
-        self.calls.append(dict(method=method, url=url, **kwargs))
-        answer = self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-
-@pytest.fixture
-def sleeps(monkeypatch):
-    slept = []
-    monkeypatch.setattr(civo_api.time, 'sleep', slept.append)
-    return slept
+# The fake module, canned responses, transport and sleep recorder of the client's own unit tests.
+from .test_civo_api import TOKEN, FakeModule, ModuleFailed, Transport, response, sleeps  # noqa: F401 pylint: disable=unused-import
 
 
 def client(transport, **params):
