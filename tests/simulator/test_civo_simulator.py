@@ -479,7 +479,8 @@ def test_ten_thousand_snapshots_are_fast(sim):
     assert control(sim, 'POST', '/_sim/snapshots', snapshots).json() == {'added': 10000}
     listed = call(sim, 'GET', '/v2/snapshots').json()
     assert len(listed) == 10000 and listed[0]['name'] == 'bulk-00000'
-    assert time.time() - started < 3
+    # Generous: CI runs this beside sanity on 2 cores; a quadratic insert or list would still take minutes.
+    assert time.time() - started < 20
 
 
 # -- Python API, seed, CLI ---------------------------------------------------------------------------------------------
