@@ -13,8 +13,10 @@ RUN_TESTS := $(VENV_PY) tests/ci/run_tests.py
 
 help:
 	@echo "make demo         build + install the collection, run playbooks/backup.yml against the Civo API simulator"
-	@echo "make test         run every check (sanity, units, integration, lint, changelog, docs, build)"
+	@echo "make test         run every check (sanity, units, integration, lint, changelog, docs, build, quick benchmark, ...)"
 	@echo "make sanity|units|integration|lint|changelog|docs|build   run one check"
+	@echo "make bench        the performance benchmark against the simulator, about 10 min (docs/performance.md);"
+	@echo "                  BENCH_ARGS='--quick' for a miniature run, '--plot docs/performance-wait.svg' to refresh the plot"
 	@echo "make venv         create $(VENV) with the pinned requirements"
 	@echo "make clean        remove build and test output (make distclean also removes $(VENV))"
 
@@ -34,6 +36,10 @@ test: $(STAMP)
 
 sanity units integration lint changelog docs build docs_render docsite ee galaxy_importer awx molecule: $(STAMP)
 	$(RUN_TESTS) --only $@
+
+# Not part of make test's pass/fail (make test runs its --quick mode so that it cannot rot): it prints figures.
+bench: $(STAMP)
+	$(VENV_PY) tests/performance/bench.py $(BENCH_ARGS)
 
 # Keeps tests/integration/integration_config.yml: it may hold your real-API settings (the runner writes its own in a copy).
 clean:

@@ -5,7 +5,8 @@ Run it with the project's virtualenv python:
 
 Steps: sanity (ansible-test sanity --venv), units (pytest), integration (ansible-test integration against the Civo API
 simulator, plus the other pytest suites such as tests/examples), lint (ansible-lint), changelog (antsibull-changelog lint),
-docs (antsibull-docs lint-collection-docs), build (ansible-galaxy build + install + ansible-doc of every module).
+docs (antsibull-docs lint-collection-docs), build (ansible-galaxy build + install + ansible-doc of every module),
+bench (the performance benchmark's --quick mode: fails only when the benchmark itself breaks, never on its figures).
 
 The working tree is copied to <tmp>/ansible_collections/civo/cloud (ansible-test only runs from a real tree of that
 shape) and the steps run against that copy. With --jobs 2 (the default) two lanes of steps run at the same time, each in
@@ -33,10 +34,10 @@ import ci_common
 from ci_common import log, run, venv_tool
 from ecosystem_steps import ECOSYSTEM_STEPS
 
-STEPS = ('sanity', 'units', 'integration', 'lint', 'changelog', 'docs', 'build') + tuple(ECOSYSTEM_STEPS)
+STEPS = ('sanity', 'units', 'bench', 'integration', 'lint', 'changelog', 'docs', 'build') + tuple(ECOSYSTEM_STEPS)
 # With --jobs 2 (the default) these lanes run at the same time, each in its own copy of the working tree. The first
 # one (mostly waiting on the simulator's clock) streams its output; the second one (CPU-bound linters) prints after it.
-LANES = (('units', 'integration'), ('sanity', 'lint', 'changelog', 'docs', 'build'))
+LANES = (('units', 'bench', 'integration'), ('sanity', 'lint', 'changelog', 'docs', 'build'))
 
 Result = tuple  # (step, passed, seconds, cpu seconds)
 
@@ -47,7 +48,7 @@ TIMEOUT_INTEGRATION = 900
 
 # tests/<name> folders that have a step of their own (or hold no pytest suite); any other one with test_*.py files
 # (tests/examples, ...) is run with pytest in the integration step.
-OWN_STEP_FOLDERS = ('unit', 'simulator', 'integration', 'sanity', 'output', 'ci')
+OWN_STEP_FOLDERS = ('unit', 'simulator', 'integration', 'sanity', 'output', 'ci', 'performance')
 
 # Paths that must never end up in the built collection artifact.
 FORBIDDEN_IN_ARTIFACT = ('.venv/', '.git/', '.build/', '.ci/', 'tests/output/', '__pycache__/', '.pytest_cache/',
@@ -110,6 +111,17 @@ def step_units(ctx: Context) -> int:
         log('no tests/unit or tests/simulator folder: nothing to test')
         return 1
     return pytest(ctx, dirs, ctx.env(PYTHONPATH=ctx.base))
+
+
+def step_bench(ctx: Context) -> int:
+    """The benchmark in miniature (tests/performance/bench.py --quick), so that it cannot rot; its figures do not count."""
+    script = os.path.join(ctx.copy, 'tests', 'performance', 'bench.py')
+    if not os.path.exists(script):
+        log('no tests/performance/bench.py: nothing to run')
+        return 1
+    output = os.path.join(ctx.copy, 'tests', 'output', 'performance')
+    cmd = [sys.executable, script, '--quick', '--output', output]
+    return run(cmd, cwd=ctx.copy, env=ctx.env(CIVO_COLLECTIONS_PATH=ctx.base), timeout=TIMEOUT_DEFAULT)
 
 
 def write_integration_config(ctx: Context, url: str, token: str) -> str:
@@ -300,6 +312,7 @@ def check_doc(fqcn: str, cwd: str, env: dict[str, str], plugin_type: str = 'modu
 STEP_FUNCS = {
     'sanity': step_sanity,
     'units': step_units,
+    'bench': step_bench,
     'integration': step_integration,
     'lint': step_lint,
     'changelog': step_changelog,

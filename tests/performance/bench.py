@@ -4,9 +4,9 @@
     .venv/bin/python tests/performance/bench.py --quick    # every case in miniature (< 60 s), so that it cannot rot
 
 Everything runs against the Civo API simulator, started in this process (tests/simulator). The collection comes from
-the collections path in CIVO_COLLECTIONS_PATH (default /tmp/coll: a folder with ansible_collections/civo/cloud in it;
-without either, a link to this repo made in the work folder), so that a patched copy can be measured with the same
-benchmark; --compare LABEL=PATH times further copies in the same rounds (before/after figures under the same load). Results go to tests/output/performance/
+this repo (linked into the work folder), or from the collections path in CIVO_COLLECTIONS_PATH (a folder with
+ansible_collections/civo/cloud in it), so that another copy can be measured with the same benchmark; --compare LABEL=PATH
+times further copies in the same rounds (before/after figures under the same load). Results go to tests/output/performance/
 (results.json with every sample, results.md with the tables, performance-wait.svg with the wait plot).
 
 Cases (numbers as in the issue):
@@ -45,7 +45,6 @@ from civo_simulator import Simulator  # noqa: E402 pylint: disable=wrong-import-
 
 TOKEN = 'sim-token'
 PRESENT_NAME = 'bench-present'
-DEFAULT_COLLECTIONS_PATH = '/tmp/coll'
 OUTPUT_DIR = os.path.join(REPO, 'tests', 'output', 'performance')
 PLAYBOOK_TIMEOUT = 600
 
@@ -76,7 +75,7 @@ class Settings:
         self.warmup = not quick                          # one untimed round first (disk and bytecode caches)
         self.small_account = 10
         self.big_account = 1000 if quick else 10000
-        self.big_tasks = 1 if quick else 3               # N at 10,000 snapshots: each task moves 4 MB
+        self.big_tasks = 1 if quick else 2               # N at 10,000 snapshots: each task moves 4 MB
         self.payload_runs = 1 if quick else 7            # module processes run alone (case 5, memory)
         self.importtime_runs = 1 if quick else 5
         # (simulated snapshot duration s, time scale): the module's clock runs at the same scale (scaled_clock/).
@@ -530,6 +529,7 @@ def parse_args(argv):
     parser.add_argument('--output', default=OUTPUT_DIR, help='folder for results.json, results.md and the plot (default %(default)s)')
     parser.add_argument('--plot', help='also write the wait plot (SVG) to this path, e.g. docs/performance-wait.svg')
     parser.add_argument('--only', help='comma-separated subset of cases: per-task,startup,requests,wait')
+    parser.add_argument('--rounds', type=int, help='timed rounds of cases 1 and 2 (default 5; 1 with --quick): more rounds, steadier medians')
     parser.add_argument('--keep', action='store_true', help='keep the work folder (playbooks, logs, payloads)')
     parser.add_argument('--compare', action='append', default=[], metavar='LABEL=PATH',
                         help='also time the collection under this collections path in the same rounds (per-task and start-up cases), '
@@ -538,11 +538,9 @@ def parse_args(argv):
 
 
 def collections_path_under_test(work):
-    """$CIVO_COLLECTIONS_PATH, else /tmp/coll, else (neither set up) a folder in the work folder linking to this repo."""
+    """$CIVO_COLLECTIONS_PATH, else a folder in the work folder linking to this repo (what make bench measures)."""
     if os.environ.get('CIVO_COLLECTIONS_PATH'):
         return collections_path_or_exit(os.environ['CIVO_COLLECTIONS_PATH'])
-    if os.path.isdir(os.path.join(DEFAULT_COLLECTIONS_PATH, 'ansible_collections', 'civo', 'cloud')):
-        return collections_path_or_exit(DEFAULT_COLLECTIONS_PATH)
     path = os.path.join(work, 'collections')
     os.makedirs(os.path.join(path, 'ansible_collections', 'civo'))
     os.symlink(REPO, os.path.join(path, 'ansible_collections', 'civo', 'cloud'))
@@ -562,6 +560,11 @@ def collections_path_or_exit(path):
 def main(argv=None):
     args = parse_args(argv)
     settings = Settings(args.quick)
+    if args.rounds is not None:
+        if args.rounds < 1:
+            sys.stderr.write('--rounds wants a whole number of at least 1, got %d\n' % args.rounds)
+            return 2
+        settings.rounds = args.rounds
     compare = []
     for item in args.compare:
         label, _sep, path = item.partition('=')

@@ -51,7 +51,7 @@ def test_timestamps_in_every_seen_form(text, utc):
     assert snaps.format_timestamp(snaps.parse_timestamp(text)) == utc
 
 
-@pytest.mark.parametrize('text', [None, '', 'yesterday', 12])
+@pytest.mark.parametrize('text', [None, '', 'yesterday', 12, '2026-13-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-11-29T25:00:00Z'])
 def test_unparseable_timestamps_are_none(text):
     assert snaps.parse_timestamp(text) is None
 
@@ -92,6 +92,40 @@ def test_newest_first_then_unrequested_by_name():
     listed = [{'name': 'b', 'requested_at': None}, {'name': 'old', 'requested_at': '2026-01-01T00:00:00+00:00'},
               {'name': 'a', 'requested_at': None}, {'name': 'new', 'requested_at': '2026-11-01T00:00:00.000+01:00'}]
     assert [s['name'] for s in snaps.newest_first(listed)] == ['new', 'old', 'a', 'b']
+
+
+def test_newest_first_orders_mixed_offsets_by_instant_and_puts_unparseable_with_the_unrequested():
+    listed = [{'name': 'z-junk', 'requested_at': 'soon'}, {'name': 'b-same', 'requested_at': '2026-11-01T10:00:00+00:00'},
+              {'name': 'later-by-offset', 'requested_at': '2026-11-01T06:00:00-05:00'},
+              {'name': 'a-same', 'requested_at': '2026-11-01T11:00:00+01:00'}, {'name': 'c', 'requested_at': None}]
+    assert [s['name'] for s in snaps.newest_first(listed)] == ['later-by-offset', 'a-same', 'b-same', 'c', 'z-junk']
+
+
+def test_normalise_keeps_a_timestamp_it_cannot_read_as_it_came():
+    assert snaps.normalise_snapshot({'requested_at': 'soon', 'completed_at': '2026-13-01T00:00:00Z'})['requested_at'] == 'soon'
+    assert snaps.normalise_snapshot({'completed_at': '2026-13-01T00:00:00Z'})['completed_at'] == '2026-13-01T00:00:00Z'
+
+
+class ListAPI:
+    def __init__(self, body):
+        self.body = body
+
+    def get(self, path, params=None):
+        return self.body
+
+
+def test_find_returns_the_match_normalised_and_none_without_one():
+    body = [{'name': 'other', 'state': 'new', 'requested_at': 'not a time'},
+            {'name': 'web-1-nightly', 'state': 'complete', 'safe': 1, 'requested_at': '2019-10-07T14:57:28.000+01:00'}]
+    found = snaps.SnapshotAPI(ListAPI(body)).find('web-1-nightly')
+    assert found == snaps.normalise_snapshot(body[1])
+    assert found['status'] == 'complete' and found['requested_at'] == '2019-10-07T13:57:28+00:00'
+    assert snaps.SnapshotAPI(ListAPI(body)).find('missing') is None
+
+
+def test_a_list_that_is_not_an_array_is_an_api_error():
+    with pytest.raises(CivoAPIError, match='expected a JSON array of snapshots, got dict'):
+        snaps.SnapshotAPI(ListAPI({'items': []})).find('x')
 
 
 class PagedAPI:
