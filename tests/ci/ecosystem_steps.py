@@ -2,8 +2,7 @@
 AWX and Molecule. The steps have the signature of tests/ci/run_tests.py's steps, `step_xxx(ctx) -> int`, and are
 exported in ECOSYSTEM_STEPS for it.
 
-Run them alone (a fresh copy of the working tree is made, as run_tests.py does):
-    .venv/bin/python tests/ci/ecosystem_steps.py [--only docsite,ee] [--keep]
+Run them alone through the runner: `make docsite`, or `.venv/bin/python tests/ci/run_tests.py --only docsite,ee`.
 
 Extra tools they need beyond tests/requirements.txt: tests/requirements-ecosystem.txt (in .venv), and galaxy-importer
 in a virtualenv of its own (tests/requirements-galaxy-importer.txt, created on first use under ~/.cache/civo-cloud/,
@@ -12,7 +11,6 @@ because it pins libraries older than .venv's).
 
 from __future__ import annotations
 
-import argparse
 import ast
 import fcntl
 import glob
@@ -21,12 +19,10 @@ import importlib.metadata
 import json
 import os
 import re
-import resource
 import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 import zlib
@@ -69,18 +65,6 @@ AWX_FIELD_KEYS = {'id', 'label', 'type', 'format', 'choices', 'help_text', 'mult
 AWX_NAME_PATTERN = re.compile(r'^[a-zA-Z_]+[a-zA-Z0-9_]*$')
 
 SIM_TOKEN_PREFIX = 'eco-'
-
-
-class StandaloneContext:
-    """The part of run_tests.py's Context that the steps use, for running this file on its own."""
-
-    def __init__(self, base: str, copy_root: str) -> None:
-        self.base = base
-        self.copy = copy_root
-
-    def env(self, **extra: str) -> dict[str, str]:
-        """Environment for a step: civo.cloud resolves to the copy."""
-        return ci_common.base_env(ANSIBLE_COLLECTIONS_PATH=self.base, **extra)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -733,52 +717,3 @@ ECOSYSTEM_STEPS = {
     'awx': step_awx,
     'molecule': step_molecule,
 }
-
-
-def cpu_seconds() -> float:
-    """User + system CPU time used so far by this process and its finished children."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def main(argv: list[str]) -> int:
-    """Run the selected steps on a fresh copy of the working tree; the last line is `N passed, N failed`."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--only', default='', help='comma-separated subset of: %s' % ','.join(ECOSYSTEM_STEPS))
-    parser.add_argument('--keep', action='store_true', help='keep the temporary copy (its path is printed)')
-    args = parser.parse_args(argv)
-    names = [s.strip() for s in args.only.split(',') if s.strip()] or list(ECOSYSTEM_STEPS)
-    unknown = [s for s in names if s not in ECOSYSTEM_STEPS]
-    if unknown:
-        parser.error('unknown step(s) %s; choose from %s' % (', '.join(unknown), ', '.join(ECOSYSTEM_STEPS)))
-    base = tempfile.mkdtemp(prefix='civo-cloud-eco-')
-    results = []
-    try:
-        ctx = StandaloneContext(base, ci_common.copy_collection(base))
-        log('copied the working tree to %s' % ctx.copy)
-        for name in names:
-            print('\n' + '=' * 30 + ' step: %s ' % name + '=' * 30, flush=True)
-            start, cpu_start = time.monotonic(), cpu_seconds()
-            try:
-                code = ECOSYSTEM_STEPS[name](ctx)
-            except Exception as ex:  # pylint: disable=broad-exception-caught
-                log('step %s crashed: %r' % (name, ex))
-                code = 1
-            results.append((name, code == 0, time.monotonic() - start, cpu_seconds() - cpu_start))
-            log('step %s: %s in %.1f s' % (name, 'PASS' if code == 0 else 'FAIL', results[-1][2]))
-    finally:
-        if args.keep:
-            log('kept the copy in %s' % base)
-        else:
-            shutil.rmtree(base, ignore_errors=True)
-    # CPU seconds (this process and its children) beside the wall-clock time: on a shared machine the latter varies with load.
-    print('\n%-16s %-6s %9s %9s' % ('step', 'result', 'seconds', 'cpu'))
-    for name, ok, secs, cpu in results:
-        print('%-16s %-6s %9.1f %9.1f' % (name, 'PASS' if ok else 'FAIL', secs, cpu))
-    passed = sum(1 for _name, ok, _secs, _cpu in results if ok)
-    print('%d passed, %d failed' % (passed, len(results) - passed), flush=True)
-    return 0 if passed == len(results) else 1
-
-
-if __name__ == '__main__':
-    sys.exit(main(sys.argv[1:]))

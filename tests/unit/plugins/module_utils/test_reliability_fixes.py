@@ -23,6 +23,7 @@ from ansible_collections.civo.cloud.plugins.module_utils import civo_api
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError
 from ansible_collections.civo.cloud.plugins.module_utils.civo_snapshots import SnapshotAPI
 
+from ..virtual_time import VirtualTime
 # The fake module, canned responses, transport and sleep recorder of the client's own unit tests.
 from .test_civo_api import TOKEN, FakeModule, ModuleFailed, Transport, response, sleeps  # noqa: F401 pylint: disable=unused-import
 
@@ -216,24 +217,9 @@ def window(remote_tmp):
     return civo_api.SharedRateWindow(str(remote_tmp), 'https://api.civo.test', TOKEN)
 
 
-class VirtualClock:
-    """Stands in for the time module of the client: sleeping moves the clock on at once."""
-
-    def __init__(self):
-        self.now = time.time()
-        self.slept = []
-
-    def time(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    virtual = VirtualClock()
+    virtual = VirtualTime()
     monkeypatch.setattr(civo_api, 'time', virtual)
     return virtual
 

@@ -19,6 +19,8 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.civo.cloud.plugins.module_utils import civo_snapshots
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError
 
+from ..virtual_time import VirtualTime
+
 TOKEN = 'unit-module-token-9876543210'
 INSTANCES = [
     {'id': 'i-web-1', 'hostname': 'web-1', 'region': 'LON1'},
@@ -37,21 +39,6 @@ class ModuleExit(Exception):
 
 def iso_ago(seconds):
     return (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=seconds)).isoformat()
-
-
-class VirtualTime:
-    """Stands in for the time module of the waiting code: sleeping advances a virtual clock at once."""
-
-    def __init__(self):
-        self.now = 1000000.0
-        self.slept = []
-
-    def time(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 class FakeCivo:
@@ -107,7 +94,7 @@ class FakeCivo:
 def civo(monkeypatch):
     fake = FakeCivo()
     monkeypatch.setattr(CivoAPI, 'request', lambda self, method, path, params=None, data=None: fake.request(method, path, params, data))
-    monkeypatch.setattr(civo_snapshots, 'time', VirtualTime())
+    monkeypatch.setattr(civo_snapshots, 'time', VirtualTime(start=1000000.0))
     return fake
 
 
