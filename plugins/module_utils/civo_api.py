@@ -13,12 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import contextlib
 import email.utils
-import hashlib
 import ipaddress
-import json
-import os
 import random
 import re
 import time
@@ -27,17 +23,14 @@ import traceback
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.six.moves.urllib.parse import urlparse
 
+from ansible_collections.civo.cloud.plugins.module_utils.rate_window import SharedRateWindow
+
 REQUESTS_IMPORT_ERROR = None
 try:
     import requests
 except ImportError:
     requests = None
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
-
-try:
-    import fcntl
-except ImportError:  # not POSIX: each process paces on its own
-    fcntl = None
 
 COLLECTION_VERSION = '0.1.0'
 DEFAULT_API_URL = 'https://api.civo.com'
@@ -60,8 +53,6 @@ RATE_WINDOW_MAX = 60.0
 # Beyond this difference between our clock and the API's Date header, times the
 # API gives (X-Ratelimit-Reset, a Retry-After date) are read against its clock.
 CLOCK_SKEW_TOLERANCE = 2.0
-# Two resets closer than this are the same rate-limit window (seen by two processes).
-SAME_WINDOW_TOLERANCE = 1.0
 
 LOOPBACK_NAMES = ('localhost',)
 # A token is printable ASCII without spaces. Anything else (a newline kept from a
@@ -253,14 +244,20 @@ class CivoAPI:
     def get(self, path, params=None):
         return self.request('GET', path, params=params)
 
-    def put(self, path, data):
-        return self.request('PUT', path, data=data)
+    def put(self, path, data=None, json_body=None):
+        return self.request('PUT', path, data=data, json_body=json_body)
+
+    def post(self, path, json_body):
+        return self.request('POST', path, json_body=json_body)
 
     def delete(self, path):
         return self.request('DELETE', path)
 
-    def request(self, method, path, params=None, data=None):
-        """Send one API call, retrying what is safe to retry; return the decoded JSON body or raise CivoAPIError."""
+    def request(self, method, path, params=None, data=None, json_body=None):
+        """Send one API call, retrying what is safe to retry; return the decoded JSON body or raise CivoAPIError.
+
+        The older /v2/snapshots API takes form fields (data); the current API family takes a JSON body (json_body).
+        """
         query = dict(params or {})
         if self.region:
             query['region'] = self.region
@@ -269,7 +266,7 @@ class CivoAPI:
         while True:
             attempt += 1
             self._pace()
-            failure, wait = self._attempt(method, url, path, query, data, attempt)
+            failure, wait = self._attempt(method, url, path, query, (data, json_body), attempt)
             if failure is None:
                 return wait  # on success _attempt hands back the body
             if wait is None or attempt > self.retries:
@@ -277,11 +274,13 @@ class CivoAPI:
             time.sleep(wait)
             self._pace_until = 0.0  # the wait above already respected the window
 
-    def _attempt(self, method, url, path, query, data, attempt):
+    def _attempt(self, method, url, path, query, body, attempt):
         """One try. Returns (None, body) on success, else (error, seconds to wait before retrying or None)."""
         self.requests_sent += 1
+        data, json_body = body
         try:
-            response = self.session.request(method, url, params=query, data=data, timeout=self.timeout, verify=self.verify)
+            response = self.session.request(method, url, params=query, data=data, json=json_body, timeout=self.timeout,
+                                            verify=self.verify)
         except requests.exceptions.SSLError as e:
             reason = _tls_reason(e)
             if reason:
@@ -367,94 +366,6 @@ class CivoAPI:
         except (OSError, ValueError):
             self._shared_window = None
             return None
-
-
-class SharedRateWindow:
-    """What this machine knows of the account's current rate-limit window, shared by every process through a small file.
-
-    Each task of each fork is a process of its own; alone, each starts blind into a window that the others may have
-    used up, and they collect 429s together. Here every request is counted against the window before it is sent, so
-    that all processes using the same API URL and token stay within it. The file lives in Ansible's temporary folder
-    of the user (remote_tmp, ~/.ansible/tmp by default) and holds only the window's end and the requests left; its
-    name is a hash of the URL and token, so it says nothing of either. Best effort: where the file cannot be used,
-    each process paces on its own.
-    """
-
-    def __init__(self, folder, base_url, token):
-        digest = hashlib.sha256(('%s\n%s' % (base_url, token)).encode('utf-8')).hexdigest()[:32]
-        self.path = os.path.join(folder, 'civo-cloud-ratelimit-%d-%s.json' % (os.getuid(), digest))
-
-    @classmethod
-    def for_module(cls, module, base_url, token):
-        """The shared window of this API URL and token, or None where it cannot work."""
-        if fcntl is None or not hasattr(os, 'getuid') or not hasattr(os, 'O_NOFOLLOW'):
-            return None
-        try:
-            # The task's temporary folder (or the module's own, with pipelining) is made in remote_tmp, and removed after.
-            folder = os.path.dirname(os.path.normpath(module.tmpdir))
-        # AnsibleModule.tmpdir raises a bare Exception when it cannot make the folder.
-        except Exception:  # pylint: disable=broad-except
-            return None
-        return cls(folder, base_url, token) if folder else None
-
-    def claim(self):
-        """Count one request against the window. Returns 0, or the seconds until the window resets if it is used up."""
-        with self._state(create=False) as state:
-            now = time.time()
-            if not _is_number(state.get('reset')) or not isinstance(state.get('left'), int) or state['reset'] <= now:
-                return 0.0  # no current window known: the answer to this request will tell
-            if state['left'] > 0:
-                state['left'] -= 1
-                return 0.0
-            # Used up. If this process learnt that itself, its own pacing (or the retry of its 429) already waits.
-            return 0.0 if state.get('pid') == os.getpid() else state['reset'] - now
-
-    def note(self, reset_at, remaining):
-        """An answer said `remaining` requests are left in the window that ends at `reset_at` (our clock)."""
-        with self._state(create=True) as state:
-            known = state.get('reset') if _is_number(state.get('reset')) else 0.0
-            if reset_at > known + SAME_WINDOW_TOLERANCE:
-                state.update(reset=reset_at, left=remaining, pid=os.getpid())  # a new window
-            elif reset_at >= known - SAME_WINDOW_TOLERANCE:
-                # The same window: answers arrive out of order, and requests claimed but not yet answered are not in
-                # the API's count yet, so the lower figure is the true one.
-                left = state.get('left')
-                state.update(left=min(remaining, left) if isinstance(left, int) else remaining, pid=os.getpid())
-            # else: an answer from a window that is already over
-
-    @contextlib.contextmanager
-    def _state(self, create):
-        """The shared state, locked against the other processes; written back if changed."""
-        flags = os.O_RDWR | os.O_NOFOLLOW | (os.O_CREAT if create else 0)
-        try:
-            fd = os.open(self.path, flags, 0o600)
-        except OSError:
-            if create:
-                raise
-            yield {}  # nothing shared yet
-            return
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            if os.fstat(fd).st_uid != os.getuid():
-                raise OSError('%s belongs to another user' % self.path)
-            raw = os.read(fd, 4096)
-            try:
-                state = json.loads(raw.decode('utf-8')) if raw else {}
-            except ValueError:
-                state = {}  # half-written by a process that was killed: start over
-            state = state if isinstance(state, dict) else {}
-            before = dict(state)
-            yield state
-            if state != before:
-                os.lseek(fd, 0, os.SEEK_SET)
-                os.ftruncate(fd, 0)
-                os.write(fd, json.dumps(state).encode('utf-8'))
-        finally:
-            os.close(fd)  # also releases the lock
-
-
-def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _short(exception):

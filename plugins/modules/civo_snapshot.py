@@ -192,18 +192,21 @@ snapshot:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
-from ansible_collections.civo.cloud.plugins.module_utils.civo_snapshots import (
-    PENDING_STATUSES, SnapshotAPI, SnapshotWaitError, age_seconds, cron_problem, is_scheduled, name_problem, parse_duration,
-)
+from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup, InstanceLookupError
+from ansible_collections.civo.cloud.plugins.module_utils.input_rules import cron_problem, name_problem, parse_duration
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_account import is_scheduled
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_backend import snapshot_backend
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import PENDING_STATUSES, SnapshotWaitError, age_seconds
 
 
 class SnapshotResource:
     """Brings one snapshot to the state asked for and builds the module's result."""
 
-    def __init__(self, module, snapshots):
+    def __init__(self, module, snapshots, instances):
         self.module = module
         self.params = module.params
         self.snapshots = snapshots
+        self.instances = instances
         self.changed = False
         self.before = {}
 
@@ -246,8 +249,8 @@ class SnapshotResource:
         if existing and existing.get('hostname') == hostname:
             return existing['instance_id'], hostname
         try:
-            return self.snapshots.resolve_hostname(hostname), hostname
-        except ValueError as e:
+            return self.instances.resolve_hostname(hostname), hostname
+        except InstanceLookupError as e:
             self.module.fail_json(msg=str(e))
 
     def reason_to_take(self, existing, instance_id):
@@ -343,7 +346,8 @@ def main():
     )
     check_input(module)
 
-    resource = SnapshotResource(module, SnapshotAPI(CivoAPI(module)))
+    api = CivoAPI(module)
+    resource = SnapshotResource(module, snapshot_backend(module, api), InstanceLookup(api))
     try:
         snapshot = resource.present() if module.params['state'] == 'present' else resource.absent()
     except CivoAPIError as e:

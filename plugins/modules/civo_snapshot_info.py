@@ -133,7 +133,9 @@ snapshots:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
-from ansible_collections.civo.cloud.plugins.module_utils.civo_snapshots import SnapshotAPI, newest_first
+from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup, InstanceLookupError
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_backend import snapshot_backend
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import newest_first
 
 
 def matches(snapshot, filters):
@@ -165,12 +167,13 @@ def main():
         # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
         module.fail_json(msg='Filters must not be empty strings: %s. Leave a filter out to not filter by it.' % ', '.join(empty))
     filters = dict((key, module.params[key]) for key in ('name', 'name_prefix', 'instance_id', 'status'))
-    snapshots = SnapshotAPI(CivoAPI(module))
+    api = CivoAPI(module)
+    snapshots = snapshot_backend(module, api)
     try:
         if module.params['instance'] is not None:
-            filters['instance_id'] = snapshots.resolve_hostname(module.params['instance'])
+            filters['instance_id'] = InstanceLookup(api).resolve_hostname(module.params['instance'])
         found = [snapshot for snapshot in snapshots.list() if matches(snapshot, filters)]
-    except ValueError as e:
+    except InstanceLookupError as e:
         module.fail_json(msg=str(e))
     except CivoAPIError as e:
         module.fail_json(msg=str(e), **e.as_result())

@@ -334,7 +334,7 @@ KEY_IMPORTS = (
     'ansible.module_utils.basic',
     'requests',
     'ansible_collections.civo.cloud.plugins.module_utils.civo_api',
-    'ansible_collections.civo.cloud.plugins.module_utils.civo_snapshots',
+    'ansible_collections.civo.cloud.plugins.module_utils.snapshot_account',
     'ansible.module_utils.urls',
 )
 
@@ -455,8 +455,8 @@ def poll_schedule(collections_path, horizon=3600.0):
     """The module's poll times after the PUT (cumulative sleeps), read from its own code: [(time, interval)]."""
     sys.path.insert(0, collections_path)
     try:
-        from ansible_collections.civo.cloud.plugins.module_utils.civo_snapshots import SnapshotAPI  # pylint: disable=import-outside-toplevel
-        intervals = SnapshotAPI(None).poll_intervals()
+        from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import poll_intervals  # pylint: disable=import-outside-toplevel
+        intervals = poll_intervals()
         schedule, elapsed = [], 0.0
         while elapsed < horizon:
             interval = next(intervals)

@@ -197,7 +197,7 @@ def _imports_section(results):
     payloads = results.get('payloads', {}).get('small', {}).get('summary', {})
     keys = (('ansible.module_utils.basic', 'AnsibleModule (basic)'), ('requests', 'requests'),
             ('ansible_collections.civo.cloud.plugins.module_utils.civo_api', 'civo_api (incl. requests)'),
-            ('ansible_collections.civo.cloud.plugins.module_utils.civo_snapshots', 'civo_snapshots'),
+            ('ansible_collections.civo.cloud.plugins.module_utils.snapshot_account', 'snapshot_account'),
             ('ansible.module_utils.urls', 'ansible.module_utils.urls'))
     rows = []
     for name in _payload_names(results):

@@ -20,8 +20,9 @@ import pytest
 import requests
 
 from ansible_collections.civo.cloud.plugins.module_utils import civo_api
+from ansible_collections.civo.cloud.plugins.module_utils import rate_window
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError
-from ansible_collections.civo.cloud.plugins.module_utils.civo_snapshots import SnapshotAPI
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_account import AccountSnapshots
 
 from ..virtual_time import VirtualTime
 # The fake module, canned responses, transport and sleep recorder of the client's own unit tests.
@@ -157,7 +158,7 @@ def test_pacing_never_waits_longer_than_a_rate_window_whatever_the_clocks_say(sl
 # A retried PUT refused with 409 because its own unanswered first attempt went through.
 
 class FakeSnapshotsAPI:
-    """The CivoAPI surface SnapshotAPI uses: put raises the given error, get lists the given snapshots."""
+    """The CivoAPI surface AccountSnapshots uses: put raises the given error, get lists the given snapshots."""
 
     def __init__(self, error, listed):
         self.error = error
@@ -180,7 +181,7 @@ def conflict(attempts):
 
 
 def test_a_retried_put_refused_because_its_own_snapshot_is_being_taken_succeeds():
-    snapshot = SnapshotAPI(FakeSnapshotsAPI(conflict(attempts=3), [IN_PROGRESS])).put('nightly', 'i-1', False)
+    snapshot = AccountSnapshots(FakeSnapshotsAPI(conflict(attempts=3), [IN_PROGRESS])).put('nightly', 'i-1', False)
     assert snapshot['status'] == 'in-progress' and snapshot['instance_id'] == 'i-1'
 
 
@@ -193,7 +194,7 @@ def test_a_retried_put_refused_because_its_own_snapshot_is_being_taken_succeeds(
 ])
 def test_any_other_409_is_still_an_error(attempts, listed):
     with pytest.raises(CivoAPIError) as caught:
-        SnapshotAPI(FakeSnapshotsAPI(conflict(attempts), listed)).put('nightly', 'i-1', False)
+        AccountSnapshots(FakeSnapshotsAPI(conflict(attempts), listed)).put('nightly', 'i-1', False)
     assert caught.value.status == 409
 
 
@@ -214,13 +215,14 @@ def shared_client(remote_tmp, transport, **params):
 
 
 def window(remote_tmp):
-    return civo_api.SharedRateWindow(str(remote_tmp), 'https://api.civo.test', TOKEN)
+    return rate_window.SharedRateWindow(str(remote_tmp), 'https://api.civo.test', TOKEN)
 
 
 @pytest.fixture
 def clock(monkeypatch):
     virtual = VirtualTime()
     monkeypatch.setattr(civo_api, 'time', virtual)
+    monkeypatch.setattr(rate_window, 'time', virtual)
     return virtual
 
 
@@ -228,7 +230,7 @@ def clock(monkeypatch):
 def other_process(monkeypatch):
     """Make the code under test believe it runs in another process than the one that wrote the shared state."""
     def switch():
-        monkeypatch.setattr(civo_api.os, 'getpid', lambda: 999999)
+        monkeypatch.setattr(rate_window.os, 'getpid', lambda: 999999)
     return switch
 
 
@@ -299,4 +301,4 @@ def test_without_a_temporary_folder_each_process_paces_alone(sleeps):
     headers = {'X-Ratelimit-Remaining': '40', 'X-Ratelimit-Reset': str(int(time.time()) + 8)}
     api = client(Transport(response(200, [], headers)))  # FakeModule has no tmpdir
     api.get('/v2/snapshots')
-    assert civo_api.SharedRateWindow.for_module(api.module, api.base_url, api.token) is None
+    assert rate_window.SharedRateWindow.for_module(api.module, api.base_url, api.token) is None

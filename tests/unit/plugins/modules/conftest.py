@@ -16,7 +16,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.civo.cloud.plugins.module_utils import civo_snapshots
+from ansible_collections.civo.cloud.plugins.module_utils import snapshot_account
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError
 
 from ..virtual_time import VirtualTime
@@ -93,8 +93,8 @@ class FakeCivo:
 @pytest.fixture
 def civo(monkeypatch):
     fake = FakeCivo()
-    monkeypatch.setattr(CivoAPI, 'request', lambda self, method, path, params=None, data=None: fake.request(method, path, params, data))
-    monkeypatch.setattr(civo_snapshots, 'time', VirtualTime(start=1000000.0))
+    monkeypatch.setattr(CivoAPI, 'request', lambda self, method, path, params=None, data=None, json_body=None: fake.request(method, path, params, data))
+    monkeypatch.setattr(snapshot_account, 'time', VirtualTime(start=1000000.0))
     return fake
 
 

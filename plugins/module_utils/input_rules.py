@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, civo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The input rules every civo.cloud module and the snapshot_backup role check before the first request.
+
+Each ``*_problem`` function returns why a value is unusable, as a sentence for the user, or None.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+NAME_MAX_LENGTH = 100
+NAME_PATTERN = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]*$')
+DURATION_PATTERN = re.compile(r'^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$')
+DURATION_UNITS = (7 * 86400, 86400, 3600, 60, 1)
+
+
+def name_problem(name):
+    """Why a snapshot name is unusable, or None."""
+    if not name:
+        return 'name must not be empty.'
+    if len(name) > NAME_MAX_LENGTH:
+        return 'name is %d characters long; at most %d are allowed.' % (len(name), NAME_MAX_LENGTH)
+    if not NAME_PATTERN.match(name):
+        return ("name '%s' may only contain letters, digits, '.', '_' and '-', and must start with a letter or digit "
+                "(it becomes part of the API path)." % name.encode('unicode_escape').decode('ascii'))
+    return None
+
+
+def parse_duration(text):
+    """'90s', '30m', '12h', '7d', '2w' or combined like '1d12h' -> seconds; None if malformed or zero."""
+    match = DURATION_PATTERN.match((text or '').strip().lower())
+    if not match or not any(match.groups()):
+        return None
+    seconds = sum(int(value) * unit for value, unit in zip(match.groups(), DURATION_UNITS) if value)
+    return seconds or None
+
+
+_CRON_FIELDS = (
+    ('minute', 0, 59, None),
+    ('hour', 0, 23, None),
+    ('day of month', 1, 31, None),
+    ('month', 1, 12, ('JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC')),
+    ('day of week', 0, 7, ('SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT')),
+)
+
+
+def cron_problem(expression):
+    """Why a 5-field cron expression is malformed, or None."""
+    fields = (expression or '').split()
+    if len(fields) != 5:
+        return ("cron_timing '%s' must have 5 fields (minute hour day-of-month month day-of-week), "
+                "for example '0 3 * * *'." % expression)
+    for text, (label, low, high, names) in zip(fields, _CRON_FIELDS):
+        for item in text.split(','):
+            if not _cron_item_ok(item, low, high, names):
+                return "cron_timing '%s': the %s field '%s' is not valid (allowed %d-%d, '*', ranges, steps and lists)." % (
+                    expression, label, text, low, high)
+    return None
+
+
+def _cron_item_ok(item, low, high, names):
+    span, _sep, step = item.partition('/')
+    if _sep and not (step.isdigit() and int(step) > 0):
+        return False
+    if span == '*':
+        return True
+    bounds = span.split('-')
+    if len(bounds) > 2:
+        return False
+    values = [_cron_value(bound, names) for bound in bounds]
+    if any(value is None or not low <= value <= high for value in values):
+        return False
+    return len(values) == 1 or values[0] <= values[1]
+
+
+def _cron_value(text, names):
+    if text.isdigit():
+        return int(text)
+    if names and text.upper() in names:
+        return names.index(text.upper()) + (1 if len(names) == 12 else 0)
+    return None
