@@ -15,6 +15,9 @@ import re
 
 NAME_MAX_LENGTH = 100
 NAME_PATTERN = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]*$')
+# Names of the per-instance snapshot API (snapshot_api=instance): an RFC 1123 label, as Civo's API pages demand.
+LABEL_MAX_LENGTH = 63
+LABEL_PATTERN = re.compile(r'^[a-z0-9]([a-z0-9-]*[a-z0-9])?$')
 DURATION_PATTERN = re.compile(r'^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$')
 DURATION_UNITS = (7 * 86400, 86400, 3600, 60, 1)
 
@@ -28,6 +31,27 @@ def name_problem(name):
     if not NAME_PATTERN.match(name):
         return ("name '%s' may only contain letters, digits, '.', '_' and '-', and must start with a letter or digit "
                 "(it becomes part of the API path)." % name.encode('unicode_escape').decode('ascii'))
+    return None
+
+
+def label_name_problem(name):
+    """Why a snapshot name is not an RFC 1123 label (lowercase letters, digits and '-', at most 63), or None."""
+    if not name:
+        return 'name must not be empty.'
+    if len(name) > LABEL_MAX_LENGTH:
+        return 'name is %d characters long; with snapshot_api=instance at most %d are allowed (an RFC 1123 label).' % (
+            len(name), LABEL_MAX_LENGTH)
+    if not LABEL_PATTERN.match(name):
+        return ("name '%s' is not an RFC 1123 label, which snapshot_api=instance demands: only lowercase letters, digits "
+                "and '-', starting and ending with a letter or digit (for example web-1-nightly)." % name.encode('unicode_escape').decode('ascii'))
+    return None
+
+
+def duration_problem(option, text):
+    """Why a duration option (max_age, older_than, ...) is unusable, or None."""
+    if text is not None and parse_duration(text) is None:
+        return ("%s '%s' is not a duration: use a positive number followed by s, m, h, d or w, such as 30m, 12h or 7d."
+                % (option, text))
     return None
 
 

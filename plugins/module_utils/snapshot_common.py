@@ -21,6 +21,16 @@ COMPLETE = 'complete'
 FAILED = 'failed'
 KNOWN_STATUSES = ('new', 'in-progress', 'complete', 'failed')
 
+# The words the current API family uses for a snapshot's state disagree between Civo's sources (current-api.md 0.5):
+# they are matched case-insensitively, with '-', '_' and spaces alike. A word not listed counts as still being taken
+# (waiting on it is bounded by wait_timeout); a word with 'fail' or 'error' in it fails at once.
+API_STATE_WORDS = {
+    'new': ('', 'new', 'pending', 'queued', 'requested', 'scheduled', 'accepted'),
+    'in-progress': ('in progress', 'progress', 'creating', 'running', 'processing', 'snapshotting', 'uploading', 'started'),
+    COMPLETE: ('complete', 'completed', 'available', 'ready', 'done', 'success', 'succeeded', 'finished'),
+}
+FAILURE_WORD_PARTS = ('fail', 'error', 'cancel', 'abort')
+
 # Polling: notice completion within a second at first, then back off for long
 # snapshots. The first minute costs about a dozen requests, well inside Civo's
 # 50 a minute, and a long wait settles at one request every 15 s (4 a minute).
@@ -68,6 +78,17 @@ def normalise_timestamp(value):
     if isinstance(value, str) and NORMALISED_TIMESTAMP.match(value):
         return value
     return format_timestamp(parse_timestamp(value)) or value
+
+
+def status_of_api_state(word):
+    """The API's own word for a snapshot's state (any spelling) -> one of KNOWN_STATUSES."""
+    text = ' '.join((word or '').strip().lower().replace('-', ' ').replace('_', ' ').split())
+    if any(part in text for part in FAILURE_WORD_PARTS):
+        return FAILED
+    for status, words in API_STATE_WORDS.items():
+        if text in words:
+            return status
+    return 'in-progress'
 
 
 def as_bool(value):

@@ -12,53 +12,75 @@ module: civo_snapshot
 short_description: Ensure a Civo instance snapshot is present or absent
 version_added: 0.1.0
 description:
-  - Takes, retakes, schedules or deletes a snapshot of a Civo instance, idempotently.
-  - A snapshot is identified by its O(name), which is unique in the account; the API overwrites a snapshot of the same name.
+  - Takes, retakes, schedules or deletes a snapshot of a Civo instance, idempotently, on either of Civo's snapshot APIs
+    (O(snapshot_api)).
+  - With O(snapshot_api=account) (the default) a snapshot is identified by its O(name), which is unique in the account;
+    the API overwrites a snapshot of the same name, even one of another instance (the task then warns and names that instance).
+  - With O(snapshot_api=instance) a snapshot belongs to an instance and is identified by its O(name) among that instance's snapshots.
   - With O(state=present) nothing is sent when a matching snapshot exists, unless O(force) is set or the existing one is older
     than O(max_age). By default the task waits until the snapshot is complete, so that the next step of a runbook can rely on it.
 author:
   - civo.cloud contributors (@civo-community)
 extends_documentation_fragment:
   - civo.cloud.civo
+  - civo.cloud.snapshot_api
 attributes:
   check_mode:
     support: full
-    description: Only read-only requests are sent; the result predicts what the API would hold.
+    description:
+      - Only read-only requests are sent; the result predicts what the API would hold.
+      - The predicted snapshot has O(name), C(instance_id), C(hostname) (when the instance was given by hostname, or the existing
+        snapshot tells it), C(region) (from O(region), else the instance's) and C(status=new). What only the API's answer can
+        tell is null (or empty) for a new snapshot, C(id), C(requested_at), C(created_at), C(completed_at), C(size_gb),
+        C(included_volumes), C(volumes) and C(api_status).
   diff_mode:
     support: full
-    description: Returns the snapshot before and after the task.
+    description: Returns the snapshot before and after the task, under a header that names the snapshot.
   action_group:
     support: full
-    description: Use C(group/civo.cloud.civo) in C(module_defaults) to set the connection options once.
+    description: Use C(group/civo.cloud.civo) in C(module_defaults) to set the connection options and O(snapshot_api) once.
     membership:
       - civo.cloud.civo
 options:
   name:
     description:
-      - Name of the snapshot, unique in the account.
-      - Letters, digits, V(.), V(_) and V(-), starting with a letter or digit; at most 100 characters.
+      - Name of the snapshot.
+      - With O(snapshot_api=account), unique in the account. Letters, digits, V(.), V(_) and V(-), starting with a letter or digit;
+        at most 100 characters.
+      - With O(snapshot_api=instance), an RFC 1123 label as the API demands, checked before any request. Lowercase letters, digits
+        and V(-), starting and ending with a letter or digit; at most 63 characters.
     type: str
     required: true
   state:
     description:
       - V(present) ensures the snapshot exists (taking it if needed); V(absent) deletes it if it exists.
+      - With O(snapshot_api=instance) and O(state=absent), every snapshot of this name of the instance is deleted. A snapshot that is
+        already gone (HTTP 404) counts as deleted.
     type: str
     choices: [present, absent]
     default: present
   instance_id:
     description:
       - ID of the instance to snapshot.
-      - One of O(instance_id) or O(instance) is required with O(state=present).
+      - One of O(instance_id) or O(instance) is required with O(state=present), and with O(snapshot_api=instance) for every state.
     type: str
   instance:
     description:
       - Hostname of the instance to snapshot, looked up among all instances (all pages) in the region.
       - Fails if no instance or more than one instance has this hostname; use O(instance_id) then.
     type: str
+  description:
+    description:
+      - Description of the snapshot. Only with O(snapshot_api=instance); the account API keeps none.
+      - When only the description differs from the existing snapshot's, the snapshot is updated in place, not taken again.
+      - Not set means the existing description is kept (and carried over to a snapshot that is taken again).
+    type: str
+    version_added: 0.2.0
   safe:
     description:
       - Shut the instance down while the snapshot is taken, so that files are consistent (for example databases).
       - The default keeps the instance running, with a small risk of an inconsistent snapshot.
+      - Only with O(snapshot_api=account); V(true) with O(snapshot_api=instance) fails before any request.
     type: bool
     default: false
   cron_timing:
@@ -66,23 +88,35 @@ options:
       - Schedule the snapshot with a 5-field cron expression (minute hour day-of-month month day-of-week), for example V(0 3 * * 0).
       - A scheduled snapshot repeats and overwrites itself each time. The task never waits for a scheduled snapshot.
       - Cannot be combined with O(max_age).
+      - Only with O(snapshot_api=account); with O(snapshot_api=instance) it fails before any request. Schedules of the per-instance
+        API are managed with C(civo.cloud.civo_snapshot_schedule).
     type: str
   force:
     description:
       - Take the snapshot again even if a matching one exists. The task then always reports a change.
+      - With O(snapshot_api=account) the old snapshot is replaced at once, when the new one is requested (the API overwrites it);
+        if the new one then fails, there is no snapshot of this name.
+      - With O(snapshot_api=instance) the old snapshot is deleted only after the new one is complete. With O(wait=false) the old
+        one is kept (the task warns) and a later run of the task deletes it once the new one is complete. If the API refuses
+        two snapshots of one name (HTTP 409), the task fails and keeps the old one.
     type: bool
     default: false
   max_age:
     description:
-      - Take the snapshot again if the existing one was requested longer ago than this.
+      - Take the snapshot again if the existing one was requested (with O(snapshot_api=instance), created) longer ago than this.
       - A number followed by V(s), V(m), V(h), V(d) or V(w), or a combination such as V(1d12h).
       - Makes a recurring backup step idempotent, for example a nightly job with O(max_age=20h) that is retried.
+      - Replacing works as for O(force). With O(snapshot_api=account) the old snapshot is replaced at once (the API overwrites it);
+        with O(snapshot_api=instance) it is deleted only after the new one is complete.
     type: str
   wait:
     description:
-      - Wait until the snapshot is complete (with O(state=present)) or gone from the list (with O(state=absent)).
-      - If the snapshot turns V(failed), the task fails at once.
+      - Wait until the snapshot is complete (with O(state=present)) or gone (with O(state=absent)).
+      - If the snapshot fails, the task fails at once.
       - Never waits for a scheduled snapshot (O(cron_timing)).
+      - With O(snapshot_api=instance) the API's state words are matched case-insensitively (V(pending), V(in_progress), V(creating),
+        V(completed), V(Complete), V(available), V(Ready), ...); a word with V(fail) or V(error) in it fails the task at once, and
+        a word not known counts as still being taken, bounded by O(wait_timeout).
     type: bool
     default: true
   wait_timeout:
@@ -94,6 +128,8 @@ options:
 notes:
   - Requests are retried on rate limits and transient errors, see O(api_retries). Polling while waiting starts at one request a second
     and backs off to one every 15 seconds, well within Civo's limit of 50 requests a minute.
+  - With O(snapshot_api=instance) a task that changes nothing sends one request (two when the instance is given by hostname);
+    a region that does not offer the per-instance API fails with a message saying so, and an unknown instance with its own message.
 seealso:
   - module: civo.cloud.civo_snapshot_info
 '''
@@ -132,6 +168,28 @@ EXAMPLES = r'''
     - web-1-before-upgrade
     - db-1-nightly
     - web-2-weekly
+
+- name: With the per-instance API (CivoStack Enterprise), snapshot web-1 with a description
+  civo.cloud.civo_snapshot:
+    snapshot_api: instance
+    name: web-1-nightly
+    instance: web-1
+    description: Nightly backup of web-1
+    max_age: 20h
+
+- name: Retake it; the old snapshot is deleted only once the new one is complete
+  civo.cloud.civo_snapshot:
+    snapshot_api: instance
+    name: web-1-nightly
+    instance: web-1
+    force: true
+
+- name: Delete it (the per-instance API needs the instance for every state)
+  civo.cloud.civo_snapshot:
+    snapshot_api: instance
+    name: web-1-nightly
+    instance: web-1
+    state: absent
 '''
 
 RETURN = r'''
@@ -139,6 +197,9 @@ snapshot:
   description:
     - The snapshot as the API holds it after the task; in check mode, what it would hold.
     - An empty dict when the snapshot is absent.
+    - The same keys on both APIs (see O(snapshot_api)), with C(status) in the same four values; a key the API in use does not
+      tell is null. With O(snapshot_api=instance) it also has C(api_status), C(created_at), C(description), C(included_volumes)
+      and C(volumes).
   returned: always
   type: dict
   contains:
@@ -159,48 +220,91 @@ snapshot:
       type: str
       sample: web-1
     safe:
-      description: Whether the instance is shut down during the snapshot.
+      description: Whether the instance is shut down during the snapshot; null with O(snapshot_api=instance).
       type: bool
       sample: false
     status:
       description:
-        - V(new), V(in-progress), V(complete) or V(failed). Read from C(status) or, as the real service sends it, C(state).
+        - V(new), V(in-progress), V(complete) or V(failed), on both APIs.
+        - With O(snapshot_api=account), read from C(status) or, as the real service sends it, C(state).
+        - With O(snapshot_api=instance), mapped from the API's own word, which C(api_status) keeps.
       type: str
       sample: complete
+    api_status:
+      description:
+        - The API's own word for the state, as it sent it (for example V(pending), V(completed), V(Complete), V(available)).
+        - Null in check mode.
+      returned: with snapshot_api=instance
+      type: str
+      sample: completed
+      version_added: 0.2.0
     cron_timing:
       description: The schedule of a scheduled snapshot, else null.
       type: str
       sample: "0 3 * * 0"
     size_gb:
-      description: Size of the snapshot in GB, null until known.
+      description: Size of the snapshot in GB, null until known (always null with O(snapshot_api=instance)).
       type: int
       sample: 25
     requested_at:
-      description: When the snapshot was requested, ISO 8601 in UTC.
+      description:
+        - When the snapshot was requested, ISO 8601 in UTC.
+        - With O(snapshot_api=instance), the same as C(created_at), so that O(max_age) and ordering work alike.
       type: str
       sample: "2026-11-29T03:00:02+00:00"
+    created_at:
+      description: When the snapshot was created, ISO 8601 in UTC.
+      returned: with snapshot_api=instance
+      type: str
+      sample: "2026-11-29T03:00:02+00:00"
+      version_added: 0.2.0
     completed_at:
-      description: When the snapshot completed, ISO 8601 in UTC, else null.
+      description: When the snapshot completed, ISO 8601 in UTC, else null (always null with O(snapshot_api=instance)).
       type: str
       sample: "2026-11-29T03:04:41+00:00"
     region:
-      description: Region of the snapshot, when the API tells it.
+      description: Region of the snapshot, when the API tells it; with O(snapshot_api=instance), the region asked for.
       type: str
       sample: LON1
+    description:
+      description: Description of the snapshot.
+      returned: with snapshot_api=instance
+      type: str
+      sample: Nightly backup of web-1
+      version_added: 0.2.0
+    included_volumes:
+      description: IDs of the volumes included in the snapshot.
+      returned: with snapshot_api=instance
+      type: list
+      elements: str
+      sample: [9d1e2f3a-0b4c-4d5e-8f6a-7b8c9d0e1f2a]
+      version_added: 0.2.0
+    volumes:
+      description: Each included volume's ID and the API's word for its state.
+      returned: with snapshot_api=instance
+      type: list
+      elements: dict
+      sample: [{id: 9d1e2f3a-0b4c-4d5e-8f6a-7b8c9d0e1f2a, state: completed}]
+      version_added: 0.2.0
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
 from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup, InstanceLookupError
-from ansible_collections.civo.cloud.plugins.module_utils.input_rules import cron_problem, name_problem, parse_duration
+from ansible_collections.civo.cloud.plugins.module_utils.input_rules import (
+    cron_problem, duration_problem, label_name_problem, name_problem, parse_duration,
+)
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_account import is_scheduled
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_backend import snapshot_backend
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import PENDING_STATUSES, SnapshotWaitError, age_seconds
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_backend import snapshot_api_argument_spec, snapshot_backend
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import (
+    COMPLETE, PENDING_STATUSES, SnapshotWaitError, age_seconds,
+)
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_instance import InstanceSnapshotAPIError, normalise_snapshot
 
 
 class SnapshotResource:
-    """Brings one snapshot to the state asked for and builds the module's result."""
+    """What taking, keeping and deleting a snapshot has in common on both APIs, and the module's result."""
 
     def __init__(self, module, snapshots, instances):
         self.module = module
@@ -210,23 +314,80 @@ class SnapshotResource:
         self.changed = False
         self.before = {}
 
+    @property
+    def header(self):
+        return "snapshot '%s'" % self.params['name']
+
+    def instance_wanted(self, existing=None):
+        """dict(id, hostname, region) of the instance asked for; a hostname is looked up unless the existing snapshot settles it."""
+        if self.params['instance_id']:
+            return dict(id=self.params['instance_id'], hostname=None, region=self.params['region'])
+        hostname = self.params['instance']
+        if existing and existing.get('hostname') == hostname:
+            return dict(id=existing['instance_id'], hostname=hostname, region=existing.get('region') or self.params['region'])
+        try:
+            found = self.instances.by_hostname(hostname)
+        except InstanceLookupError as e:
+            self.module.fail_json(msg=str(e))
+        return dict(id=found['id'], hostname=hostname, region=self.params['region'] or found.get('region'))
+
+    def failed_or_aged(self, existing):
+        """Why an existing snapshot of the right instance must be taken again (force, failed, max_age), or None."""
+        if self.params['force']:
+            return 'force'
+        if existing['status'] not in PENDING_STATUSES + (COMPLETE,):
+            return 'previous snapshot %s' % existing['status']
+        max_age = parse_duration(self.params['max_age']) if self.params['max_age'] else None
+        if max_age is not None:
+            age = age_seconds(existing)
+            if age is None or age > max_age:
+                return 'older than max_age'
+        return None
+
+    def settle(self, snapshot):
+        """Wait for a snapshot being taken, when asked to; report a failed one."""
+        if snapshot['status'] == COMPLETE or is_scheduled(snapshot):
+            return snapshot
+        if snapshot['status'] in PENDING_STATUSES:
+            return self.wait_complete(snapshot) if self.params['wait'] and not self.module.check_mode else snapshot
+        self.fail("Snapshot '%s' has status '%s'. Take it again with force=true." % (snapshot['name'], snapshot['status']), snapshot)
+
+    def wait_complete(self, snapshot, kept=None):
+        raise NotImplementedError
+
+    def wait(self, waiter, args, kept=None):
+        try:
+            return waiter(*args)
+        except SnapshotWaitError as e:
+            note = (" The previous snapshot '%s' (%s) was kept." % (kept['name'], kept['id'])) if kept else ''
+            self.fail(str(e) + note, e.snapshot)
+
+    def fail(self, msg, snapshot):
+        self.module.fail_json(msg=msg, changed=self.changed, snapshot=snapshot or {})
+
+
+class AccountSnapshotResource(SnapshotResource):
+    """snapshot_api=account: one snapshot per name in the account, taken (and replaced at once) with a PUT."""
+
     def present(self):
         existing = self.snapshots.find(self.params['name'])
         self.before = existing or {}
-        instance_id, hostname = self.instance_wanted(existing)
-        reason = self.reason_to_take(existing, instance_id)
+        wanted = self.instance_wanted(existing)
+        reason = self.reason_to_take(existing, wanted['id'])
         if reason is None:
             return self.settle(existing)
+        if existing and existing['instance_id'] != wanted['id']:
+            self.warn_other_instance(existing, wanted)
 
         if self.module.check_mode:
             self.changed = True
-            return self.predicted(existing, instance_id, hostname)
+            return self.predicted(existing, wanted)
         if existing and existing['status'] == 'in-progress' and self.params['wait']:
             # The API refuses to replace a snapshot that is being taken: let it finish first.
             self.wait_complete(existing)
-        snapshot = self.snapshots.put(self.params['name'], instance_id, self.params['safe'], self.params['cron_timing'])
+        snapshot = self.snapshots.put(self.params['name'], wanted['id'], self.params['safe'], self.params['cron_timing'])
         self.changed = True  # only now: a PUT the API refused changed nothing
-        snapshot['hostname'] = snapshot['hostname'] or hostname
+        snapshot['hostname'] = snapshot['hostname'] or wanted['hostname']
         return self.settle(snapshot)
 
     def absent(self):
@@ -238,20 +399,8 @@ class SnapshotResource:
         if not self.module.check_mode:
             self.snapshots.delete(self.params['name'])
             if self.params['wait']:
-                self.wait(self.snapshots.wait_gone, self.params['name'], self.params['wait_timeout'])
+                self.wait(self.snapshots.wait_gone, (self.params['name'], self.params['wait_timeout']))
         return {}
-
-    def instance_wanted(self, existing):
-        """(instance id, hostname) asked for; a hostname is looked up only when the existing snapshot does not settle it."""
-        if self.params['instance_id']:
-            return self.params['instance_id'], None
-        hostname = self.params['instance']
-        if existing and existing.get('hostname') == hostname:
-            return existing['instance_id'], hostname
-        try:
-            return self.instances.resolve_hostname(hostname), hostname
-        except InstanceLookupError as e:
-            self.module.fail_json(msg=str(e))
 
     def reason_to_take(self, existing, instance_id):
         """Why a PUT is needed, or None when the existing snapshot already is what was asked for."""
@@ -265,57 +414,157 @@ class SnapshotResource:
             return 'safe differs'
         if (existing['cron_timing'] or None) != (self.params['cron_timing'] or None):
             return 'cron_timing differs'
-        if existing['status'] not in PENDING_STATUSES + ('complete',):
-            return 'previous snapshot %s' % existing['status']
-        max_age = parse_duration(self.params['max_age']) if self.params['max_age'] else None
-        if max_age is not None:
-            age = age_seconds(existing)
-            if age is None or age > max_age:
-                return 'older than max_age'
-        return None
+        return self.failed_or_aged(existing)
 
-    def predicted(self, existing, instance_id, hostname):
-        snapshot = dict(existing or {}, name=self.params['name'], instance_id=instance_id, safe=self.params['safe'],
+    def warn_other_instance(self, existing, wanted):
+        """Names are unique in the account: re-taking the name replaces another instance's snapshot. Say whose."""
+        other = existing['instance_id']
+        hostname = existing.get('hostname') or self.instances.hostname_of(other) or 'unknown hostname'
+        replacement = '%s (%s)' % (wanted['hostname'], wanted['id']) if wanted['hostname'] else wanted['id']
+        self.module.warn(
+            "Snapshot '%s' was a snapshot of instance %s (%s); it %s by a snapshot of instance %s, because with snapshot_api=account "
+            "a name is unique in the account. Give each instance its own snapshot names to keep both." % (
+                self.params['name'], hostname, other, 'would be replaced' if self.module.check_mode else 'is replaced', replacement))
+
+    def predicted(self, existing, wanted):
+        snapshot = dict(existing or {}, name=self.params['name'], instance_id=wanted['id'], safe=self.params['safe'],
                         cron_timing=self.params['cron_timing'], status='new', size_gb=None, requested_at=None, completed_at=None)
         snapshot.setdefault('id', None)
-        snapshot.setdefault('region', self.params['region'])
-        if not existing or existing.get('instance_id') != instance_id:
-            snapshot['hostname'] = hostname
+        snapshot['region'] = snapshot.get('region') or wanted['region']
+        if not existing or existing.get('instance_id') != wanted['id']:
+            snapshot['hostname'] = wanted['hostname']
         return snapshot
 
-    def settle(self, snapshot):
-        """Wait for a snapshot being taken, when asked to; report a failed one."""
-        if snapshot['status'] == 'complete' or is_scheduled(snapshot):
-            return snapshot
-        if snapshot['status'] in PENDING_STATUSES:
-            return self.wait_complete(snapshot) if self.params['wait'] and not self.module.check_mode else snapshot
-        self.fail("Snapshot '%s' has status '%s'. Take it again with force=true." % (snapshot['name'], snapshot['status']), snapshot)
+    def wait_complete(self, snapshot, kept=None):
+        return self.wait(self.snapshots.wait_complete, (snapshot['name'], self.params['wait_timeout'], snapshot), kept)
 
-    def wait_complete(self, snapshot):
-        return self.wait(self.snapshots.wait_complete, snapshot['name'], self.params['wait_timeout'], snapshot)
 
-    def wait(self, waiter, *args):
+class InstanceSnapshotResource(SnapshotResource):
+    """snapshot_api=instance: snapshots belong to an instance; a replacement is complete before the old one is deleted."""
+
+    @property
+    def header(self):
+        return "snapshot '%s' of instance %s" % (self.params['name'], self.params['instance'] or self.params['instance_id'])
+
+    def present(self):
+        wanted = self.instance_wanted()
+        named = self.named(wanted)
+        current = named[0] if named else None
+        self.before = current or {}
+        reason = 'absent' if current is None else self.failed_or_aged(current)
+        if reason is None:
+            return self.keep(current, named[1:])
+        if self.module.check_mode:
+            self.changed = True
+            return self.predicted(current, wanted)
+        return self.replace(named, wanted)
+
+    def absent(self):
+        named = self.named(self.instance_wanted())
+        self.before = named[0] if named else {}
+        if not named:
+            return {}
+        self.changed = True
+        if not self.module.check_mode:
+            deleted = [snapshot for snapshot in named if self.snapshots.delete(snapshot)]
+            if self.params['wait']:
+                for snapshot in deleted:
+                    self.wait(self.snapshots.wait_gone, (snapshot, self.params['wait_timeout']))
+        return {}
+
+    def named(self, wanted):
+        """The instance's snapshots of this name, newest first, with the hostname when it is known."""
+        return [dict(snapshot, hostname=wanted['hostname'], region=snapshot['region'] or wanted['region'])
+                for snapshot in self.snapshots.find_all(self.params['name'], wanted['id'])]
+
+    def keep(self, current, older):
+        """The newest snapshot of the name stays: update its description if asked, wait for it, then drop older ones."""
+        snapshot = current
+        description = self.params['description']
+        if description is not None and description != current['description']:
+            self.changed = True
+            snapshot = dict(current, description=description) if self.module.check_mode else self.snapshots.update(current, description)
+        snapshot = self.settle(snapshot)
+        self.remove_superseded(snapshot, older)
+        return snapshot
+
+    def replace(self, named, wanted):
+        """Take a new snapshot; delete the older ones of the name only once it is complete."""
+        current = named[0] if named else None
+        description = self.params['description']
+        if description is None and current:
+            description = current['description']
         try:
-            return waiter(*args)
-        except SnapshotWaitError as e:
-            self.fail(str(e), e.snapshot)
+            snapshot = self.snapshots.create(wanted['id'], self.params['name'], description)
+        except CivoAPIError as e:
+            if e.status == 409 and current:
+                self.module.fail_json(msg=(
+                    "The API refused a second snapshot named '%s' on instance %s (%s). The existing snapshot %s was kept: it is never "
+                    "deleted before its replacement is complete. To replace it anyway, delete it first (state=absent) and take it "
+                    "again, or give each snapshot its own name (for example with the date)." % (
+                        self.params['name'], wanted['id'], e, current['id'])), changed=False, snapshot=current, **e.as_result())
+            raise
+        self.changed = True
+        snapshot = dict(snapshot, hostname=wanted['hostname'], region=snapshot['region'] or wanted['region'])
+        if current is None:
+            return self.settle(snapshot)
+        if not self.params['wait']:
+            self.module.warn(
+                "The previous snapshot '%s' (%s) is kept until the new one (%s) is complete, because wait=false does not wait for it. "
+                "A later run of this task deletes it once the new snapshot is complete." % (current['name'], current['id'], snapshot['id']))
+            return snapshot
+        snapshot = self.wait_complete(snapshot, kept=current)
+        self.remove_superseded(snapshot, named)
+        return snapshot
 
-    def fail(self, msg, snapshot):
-        self.module.fail_json(msg=msg, changed=self.changed, snapshot=snapshot or {})
+    def remove_superseded(self, snapshot, older):
+        """Delete older snapshots of the name, but only once the newest is complete: never lose the last good one."""
+        if not older or snapshot['status'] != COMPLETE:
+            return
+        self.changed = True
+        if not self.module.check_mode:
+            for old in older:
+                self.snapshots.delete(old)
+
+    def predicted(self, current, wanted):
+        description = self.params['description']
+        if description is None:
+            description = (current or {}).get('description') or ''
+        snapshot = normalise_snapshot(dict(name=self.params['name'], description=description), wanted['id'], wanted['region'])
+        return dict(snapshot, hostname=wanted['hostname'], api_status=None)
+
+    def wait_complete(self, snapshot, kept=None):
+        return self.wait(self.snapshots.wait_complete, (snapshot, self.params['wait_timeout']), kept)
+
+
+RESOURCES = {
+    'account': AccountSnapshotResource,
+    'instance': InstanceSnapshotResource,
+}
 
 
 def check_input(module):
     """Every rule that can be checked without the API, so that bad input never sends a request."""
     params = module.params
-    problems = [name_problem(params['name'])]
-    if params['cron_timing'] is not None:
+    per_instance = params['snapshot_api'] == 'instance'
+    problems = [label_name_problem(params['name']) if per_instance else name_problem(params['name'])]
+    if per_instance and params['safe']:
+        problems.append('safe=true needs snapshot_api=account: the per-instance API (snapshot_api=instance) cannot shut the instance down.')
+    if per_instance and params['cron_timing'] is not None:
+        problems.append('cron_timing needs snapshot_api=account: with snapshot_api=instance, schedule snapshots with '
+                        'civo.cloud.civo_snapshot_schedule.')
+    elif params['cron_timing'] is not None:
         problems.append(cron_problem(params['cron_timing']))
-    if params['max_age'] is not None and parse_duration(params['max_age']) is None:
-        problems.append("max_age '%s' is not a duration: use a positive number followed by s, m, h, d or w, such as 30m, 12h or 7d." % params['max_age'])
+    if not per_instance and params['description'] is not None:
+        problems.append('description needs snapshot_api=instance: the account API (snapshot_api=account) keeps no description.')
+    problems.append(duration_problem('max_age', params['max_age']))
     if params['wait_timeout'] <= 0:
         problems.append('wait_timeout must be a positive number of seconds, got %d.' % params['wait_timeout'])
-    if params['state'] == 'present' and params['instance_id'] is None and params['instance'] is None:
-        problems.append('state=present needs the instance to snapshot: set instance (a hostname) or instance_id.')
+    if params['instance_id'] is None and params['instance'] is None:
+        if per_instance:
+            problems.append('snapshot_api=instance needs the instance for every state: set instance (a hostname) or instance_id.')
+        elif params['state'] == 'present':
+            problems.append('state=present needs the instance to snapshot: set instance (a hostname) or instance_id.')
     if params['instance'] is not None and not params['instance'].strip():
         problems.append('instance must be a hostname, got an empty string.')
     if params['instance_id'] is not None and not params['instance_id'].strip():
@@ -327,11 +576,13 @@ def check_input(module):
 
 def main():
     argument_spec = civo_argument_spec()
+    argument_spec.update(snapshot_api_argument_spec())
     argument_spec.update(
         name=dict(type='str', required=True),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         instance_id=dict(type='str'),
         instance=dict(type='str'),
+        description=dict(type='str'),
         safe=dict(type='bool', default=False),
         cron_timing=dict(type='str'),
         force=dict(type='bool', default=False),
@@ -347,12 +598,14 @@ def main():
     check_input(module)
 
     api = CivoAPI(module)
-    resource = SnapshotResource(module, snapshot_backend(module, api), InstanceLookup(api))
+    snapshots = snapshot_backend(module, api)
+    resource = RESOURCES[snapshots.api_name](module, snapshots, InstanceLookup(api))
     try:
         snapshot = resource.present() if module.params['state'] == 'present' else resource.absent()
-    except CivoAPIError as e:
+    except (CivoAPIError, InstanceSnapshotAPIError) as e:
         module.fail_json(msg=str(e), changed=resource.changed, **e.as_result())
-    module.exit_json(changed=resource.changed, snapshot=snapshot, diff=dict(before=resource.before, after=snapshot))
+    module.exit_json(changed=resource.changed, snapshot=snapshot, diff=dict(
+        before=resource.before, after=snapshot, before_header=resource.header, after_header=resource.header))
 
 
 if __name__ == '__main__':

@@ -12,12 +12,18 @@ module: civo_snapshot_info
 short_description: List Civo instance snapshots
 version_added: 0.1.0
 description:
-  - Lists the snapshots in the account, newest first, optionally filtered.
+  - Lists snapshots newest first, optionally filtered, on either of Civo's snapshot APIs (O(snapshot_api)).
+  - With O(snapshot_api=account) (the default), the instance snapshots of the account, in one request (two when filtered by O(instance)).
+  - With O(snapshot_api=instance) and O(instance_id) or O(instance), that instance's snapshots, in one request (two by hostname).
+    Without either, every instance snapshot of the region, from C(GET /v2/resourcesnapshots) in one request (its answer holds every
+    instance snapshot of the region, so it grows with their number).
   - All filters given must match (they are combined with AND). No match returns an empty list; a filter never falls back to all snapshots.
+  - The filters and the ordering work the same on both APIs.
 author:
   - civo.cloud contributors (@civo-community)
 extends_documentation_fragment:
   - civo.cloud.civo
+  - civo.cloud.snapshot_api
 attributes:
   check_mode:
     support: full
@@ -27,7 +33,7 @@ attributes:
     description: Changes nothing, so there is nothing to diff.
   action_group:
     support: full
-    description: Use C(group/civo.cloud.civo) in C(module_defaults) to set the connection options once.
+    description: Use C(group/civo.cloud.civo) in C(module_defaults) to set the connection options and O(snapshot_api) once.
     membership:
       - civo.cloud.civo
 options:
@@ -49,6 +55,19 @@ options:
     description: Only snapshots with this status.
     type: str
     choices: [new, in-progress, complete, failed]
+  older_than:
+    description:
+      - Only snapshots requested longer ago than this (by C(requested_at); with O(snapshot_api=instance) that is C(created_at)).
+      - The same duration syntax as O(civo.cloud.civo_snapshot#module:max_age), for example V(7d), V(12h) or V(1d12h).
+      - A snapshot whose C(requested_at) is not known (a scheduled one not yet taken) never matches.
+    type: str
+    version_added: 0.2.0
+  newer_than:
+    description:
+      - Only snapshots requested less long ago than this (by C(requested_at)); the same syntax as O(older_than).
+      - A snapshot whose C(requested_at) is not known never matches.
+    type: str
+    version_added: 0.2.0
 seealso:
   - module: civo.cloud.civo_snapshot
 '''
@@ -73,13 +92,52 @@ EXAMPLES = r'''
   civo.cloud.civo_snapshot_info:
     name: db-1-nightly
   register: db_backup
+
+- name: Find the nightly snapshots older than a week
+  civo.cloud.civo_snapshot_info:
+    name_prefix: nightly-
+    older_than: 7d
+  register: stale
+
+- name: Prune them
+  civo.cloud.civo_snapshot:
+    name: "{{ item.name }}"
+    state: absent
+  loop: "{{ stale.snapshots }}"
+  loop_control:
+    label: "{{ item.name }}"
+
+- name: With the per-instance API (CivoStack Enterprise), list every instance snapshot of the region
+  civo.cloud.civo_snapshot_info:
+    snapshot_api: instance
+  register: region_snapshots
+
+- name: With the per-instance API, find web-1's nightly snapshots older than a week
+  civo.cloud.civo_snapshot_info:
+    snapshot_api: instance
+    instance: web-1
+    name_prefix: nightly-
+    older_than: 7d
+  register: web_1_stale
+
+- name: Prune them (the per-instance API needs the instance to delete)
+  civo.cloud.civo_snapshot:
+    snapshot_api: instance
+    name: "{{ item.name }}"
+    instance_id: "{{ item.instance_id }}"
+    state: absent
+  loop: "{{ web_1_stale.snapshots }}"
+  loop_control:
+    label: "{{ item.name }}"
 '''
 
 RETURN = r'''
 snapshots:
   description:
     - The snapshots that match every filter, newest C(requested_at) first; snapshots not yet requested come last, by name.
-    - Each has the same keys as the C(snapshot) that M(civo.cloud.civo_snapshot) returns.
+    - Each has the same keys as the C(snapshot) that M(civo.cloud.civo_snapshot) returns, plus C(age_seconds).
+    - With O(snapshot_api=instance) and no instance given, each has the C(instance_id) the region listing tells; C(hostname) is
+      then null.
   returned: always
   type: list
   elements: dict
@@ -101,11 +159,11 @@ snapshots:
       type: str
       sample: web-1
     safe:
-      description: Whether the instance is shut down during the snapshot.
+      description: Whether the instance is shut down during the snapshot; null with O(snapshot_api=instance).
       type: bool
       sample: false
     status:
-      description: V(new), V(in-progress), V(complete) or V(failed).
+      description: V(new), V(in-progress), V(complete) or V(failed), on both APIs.
       type: str
       sample: complete
     cron_timing:
@@ -125,59 +183,150 @@ snapshots:
       type: str
       sample: "2026-11-29T03:04:41+00:00"
     region:
-      description: Region of the snapshot, when the API tells it.
+      description: Region of the snapshot, when the API tells it; with O(snapshot_api=instance), the region asked for.
       type: str
       sample: LON1
+    age_seconds:
+      description:
+        - How many seconds ago the snapshot was requested (by C(requested_at)), as an integer; null when that is not known.
+        - The measure of O(older_than) and O(newer_than).
+      type: int
+      sample: 86400
+      version_added: 0.2.0
+    api_status:
+      description: The API's own word for the state, as it sent it (for example V(pending), V(completed), V(Complete)).
+      returned: with snapshot_api=instance
+      type: str
+      sample: completed
+      version_added: 0.2.0
+    created_at:
+      description: When the snapshot was created, ISO 8601 in UTC; C(requested_at) carries the same.
+      returned: with snapshot_api=instance
+      type: str
+      sample: "2026-11-29T03:00:02+00:00"
+      version_added: 0.2.0
+    description:
+      description: Description of the snapshot.
+      returned: with snapshot_api=instance
+      type: str
+      sample: Nightly backup of web-1
+      version_added: 0.2.0
+    included_volumes:
+      description: IDs of the volumes included in the snapshot.
+      returned: with snapshot_api=instance
+      type: list
+      elements: str
+      sample: [9d1e2f3a-0b4c-4d5e-8f6a-7b8c9d0e1f2a]
+      version_added: 0.2.0
+    volumes:
+      description: Each included volume's ID and the API's word for its state.
+      returned: with snapshot_api=instance
+      type: list
+      elements: dict
+      sample: [{id: 9d1e2f3a-0b4c-4d5e-8f6a-7b8c9d0e1f2a, state: completed}]
+      version_added: 0.2.0
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
 from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup, InstanceLookupError
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_backend import snapshot_backend
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import newest_first
+from ansible_collections.civo.cloud.plugins.module_utils.input_rules import duration_problem, parse_duration
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_backend import snapshot_api_argument_spec, snapshot_backend
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import age_seconds, newest_first
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_instance import InstanceSnapshotAPIError, UnknownInstanceError
+
+FILTERS = ('name', 'name_prefix', 'instance_id', 'status', 'older_than', 'newer_than')
 
 
 def matches(snapshot, filters):
-    """Whether a snapshot passes every filter that is set."""
+    """Whether a snapshot passes every filter that is set (ages in seconds, from its age_seconds)."""
+    age = snapshot['age_seconds']
     return all((
         filters['name'] is None or snapshot['name'] == filters['name'],
         filters['name_prefix'] is None or (snapshot['name'] or '').startswith(filters['name_prefix']),
         filters['instance_id'] is None or snapshot['instance_id'] == filters['instance_id'],
         filters['status'] is None or snapshot['status'] == filters['status'],
+        filters['older_than'] is None or (age is not None and age > filters['older_than']),
+        filters['newer_than'] is None or (age is not None and age < filters['newer_than']),
     ))
+
+
+class SnapshotListing:
+    """Reads the snapshots the filters can match in as few requests as the API in use allows."""
+
+    def __init__(self, module, snapshots, instances):
+        self.module = module
+        self.snapshots = snapshots
+        self.instances = instances
+
+    def filters(self):
+        params = self.module.params
+        filters = dict((key, params[key]) for key in FILTERS)
+        for key in ('older_than', 'newer_than'):
+            filters[key] = parse_duration(params[key]) if params[key] is not None else None
+        if params['instance'] is not None:
+            filters['instance_id'] = self.instances.resolve_hostname(params['instance'])
+        return filters
+
+    def read(self, instance_id):
+        if self.snapshots.api_name != 'instance':
+            return self.snapshots.list()  # the account API lists the whole account in one request anyway
+        try:
+            return self.snapshots.list(instance_id)  # one instance's snapshots, or every instance snapshot of the region
+        except UnknownInstanceError:
+            return []  # as with the account API, a filter on an instance that does not exist matches nothing
+
+    def found(self):
+        filters = self.filters()
+        snapshots = [dict(snapshot, age_seconds=age_of(snapshot)) for snapshot in self.read(filters['instance_id'])]
+        return newest_first([snapshot for snapshot in snapshots if matches(snapshot, filters)])
+
+
+def age_of(snapshot):
+    age = age_seconds(snapshot)
+    return None if age is None else int(age)
+
+
+def check_input(module):
+    """Every rule that can be checked without the API, so that bad input never sends a request."""
+    params = module.params
+    # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
+    empty = [key for key in ('name', 'name_prefix', 'instance_id', 'instance') if params[key] is not None and not params[key].strip()]
+    problems = ['Filters must not be empty strings: %s. Leave a filter out to not filter by it.' % ', '.join(empty)] if empty else []
+    problems.extend(duration_problem(key, params[key]) for key in ('older_than', 'newer_than'))
+    problems = [problem for problem in problems if problem]
+    if problems:
+        module.fail_json(msg=' '.join(problems))
 
 
 def main():
     argument_spec = civo_argument_spec()
+    argument_spec.update(snapshot_api_argument_spec())
     argument_spec.update(
         name=dict(type='str'),
         name_prefix=dict(type='str'),
         instance_id=dict(type='str'),
         instance=dict(type='str'),
         status=dict(type='str', choices=['new', 'in-progress', 'complete', 'failed']),
+        older_than=dict(type='str'),
+        newer_than=dict(type='str'),
     )
     module = AnsibleModule(
         argument_spec=argument_spec,
         mutually_exclusive=[('instance_id', 'instance')],
         supports_check_mode=True,
     )
-    empty = [key for key in ('name', 'name_prefix', 'instance_id', 'instance') if module.params[key] is not None and not module.params[key].strip()]
-    if empty:
-        # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
-        module.fail_json(msg='Filters must not be empty strings: %s. Leave a filter out to not filter by it.' % ', '.join(empty))
-    filters = dict((key, module.params[key]) for key in ('name', 'name_prefix', 'instance_id', 'status'))
+    check_input(module)
     api = CivoAPI(module)
-    snapshots = snapshot_backend(module, api)
+    listing = SnapshotListing(module, snapshot_backend(module, api), InstanceLookup(api))
     try:
-        if module.params['instance'] is not None:
-            filters['instance_id'] = InstanceLookup(api).resolve_hostname(module.params['instance'])
-        found = [snapshot for snapshot in snapshots.list() if matches(snapshot, filters)]
+        found = listing.found()
     except InstanceLookupError as e:
         module.fail_json(msg=str(e))
-    except CivoAPIError as e:
+    except (CivoAPIError, InstanceSnapshotAPIError) as e:
         module.fail_json(msg=str(e), **e.as_result())
-    module.exit_json(changed=False, snapshots=newest_first(found))
+    module.exit_json(changed=False, snapshots=found)
 
 
 if __name__ == '__main__':

@@ -10,18 +10,25 @@ __metaclass__ = type
 
 import yaml
 
-from ansible_collections.civo.cloud.plugins.doc_fragments.civo import ModuleDocFragment
+import pytest
+
+from ansible_collections.civo.cloud.plugins.doc_fragments import civo, snapshot_api
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import civo_argument_spec
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_backend import snapshot_api_argument_spec
 
 
-def test_doc_fragment_documents_every_shared_option_exactly():
-    documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
-    spec = civo_argument_spec()
+@pytest.mark.parametrize('fragment, spec', [
+    (civo.ModuleDocFragment, civo_argument_spec()),
+    (snapshot_api.ModuleDocFragment, snapshot_api_argument_spec()),
+], ids=['civo', 'snapshot_api'])
+def test_doc_fragment_documents_every_shared_option_exactly(fragment, spec):
+    documented = yaml.safe_load(fragment.DOCUMENTATION)['options']
     assert sorted(documented) == sorted(spec)
     for name, option in spec.items():
         doc = documented[name]
         assert doc['type'] == option['type'], name
         assert doc.get('default') == option.get('default'), name
         assert sorted(doc.get('aliases', [])) == sorted(option.get('aliases', [])), name
+        assert doc.get('choices') == option.get('choices'), name
         for variable in (option.get('fallback') or (None, []))[1]:
             assert 'E(%s)' % variable in ' '.join(doc['description']), name

@@ -19,6 +19,9 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.civo.cloud.plugins.module_utils import snapshot_account
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError
 
+from ansible_collections.civo.cloud.plugins.module_utils import snapshot_instance
+
+from ..fake_instance_api import FakeInstanceCivo
 from ..virtual_time import VirtualTime
 
 TOKEN = 'unit-module-token-9876543210'
@@ -99,6 +102,16 @@ def civo(monkeypatch):
 
 
 @pytest.fixture
+def civo_instance(monkeypatch):
+    """A region with the per-instance snapshot API (snapshot_api=instance), behind the transport."""
+    fake = FakeInstanceCivo()
+    monkeypatch.setattr(CivoAPI, 'request', lambda self, method, path, params=None, data=None, json_body=None: fake.request(
+        method, path, params, data, json_body))
+    monkeypatch.setattr(snapshot_instance, 'time', VirtualTime(start=1000000.0))
+    return fake
+
+
+@pytest.fixture
 def run(monkeypatch):
     """run(module, args, check_mode=False) -> (result, failed)."""
     def exit_json(self, **result):
@@ -109,6 +122,8 @@ def run(monkeypatch):
 
     monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
     monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    warnings = []
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, message: warnings.append(message))
 
     def run_module(module, args, check_mode=False):
         args = dict(args, api_token=TOKEN, _ansible_check_mode=check_mode, _ansible_diff=True)
@@ -116,6 +131,8 @@ def run(monkeypatch):
             try:
                 module.main()
             except ModuleExit as done:
+                done.result['warnings'] = list(warnings)
+                del warnings[:]
                 return done.result, done.failed
         raise AssertionError('the module neither exited nor failed')
     return run_module

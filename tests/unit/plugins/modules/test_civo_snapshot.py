@@ -26,7 +26,8 @@ def test_creates_and_waits_until_complete(civo, run):
     assert not failed and result['changed'] is True
     assert result['snapshot']['status'] == 'complete' and result['snapshot']['instance_id'] == 'i-web-1'
     assert civo.mutations() == [('PUT', '/v2/snapshots/snap')]
-    assert result['diff'] == {'before': {}, 'after': result['snapshot']}
+    assert result['diff'] == {'before': {}, 'after': result['snapshot'],
+                              'before_header': "snapshot 'snap'", 'after_header': "snapshot 'snap'"}
 
 
 def test_second_identical_run_changes_nothing_with_one_request(civo, run):

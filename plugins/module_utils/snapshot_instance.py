@@ -1,0 +1,218 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, civo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The per-instance snapshot API (``/v2/instances/:id/snapshots``, ``/v2/resourcesnapshots``): ``snapshot_api: instance``.
+
+Snapshots belong to an instance and are addressed by id; a name need not be unique (several snapshots of one instance
+may share it unless the API refuses that with a 409). Shapes as in current-api.md 1a and 1b (civogo v0.7.0).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible.module_utils.six.moves.urllib.parse import quote
+
+from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPIError
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import (
+    COMPLETE, FAILED, SnapshotWaitError, newest_first, normalise_timestamp, poll_intervals, status_of_api_state,
+)
+
+# The keys of the account API's snapshot, then what only this API tells.
+SNAPSHOT_FIELDS = (
+    'id', 'name', 'instance_id', 'hostname', 'safe', 'status', 'cron_timing',
+    'size_gb', 'requested_at', 'completed_at', 'region',
+    'description', 'included_volumes', 'volumes', 'created_at', 'api_status',
+)
+# A 404 with one of these codes (or none) means "no such snapshot": the goal of a delete is reached.
+SNAPSHOT_GONE_CODES = (None, '', 'database_snapshot_not_found')
+INSTANCE_GONE_CODES = ('database_instance_not_found', 'database_instance_find')
+
+
+class InstanceSnapshotAPIError(Exception):
+    """The family's routes answered 404: the region does not offer it, or the instance does not exist."""
+
+    def __init__(self, message, api_error):
+        super(InstanceSnapshotAPIError, self).__init__(message)
+        self.api_error = api_error
+
+    def as_result(self):
+        return self.api_error.as_result()
+
+
+def _path(*parts):
+    return '/v2/' + '/'.join(quote(part, safe='') for part in parts)
+
+
+def normalise_snapshot(raw, instance_id=None, region=None):
+    """One snapshot of /v2/instances/:id/snapshots (or the ``instance`` of a resource snapshot) in the modules' shape."""
+    raw = raw if isinstance(raw, dict) else {}
+    status = raw.get('status') if isinstance(raw.get('status'), dict) else {}
+    api_status = status.get('state') if isinstance(status.get('state'), str) else ''
+    created_at = normalise_timestamp(raw.get('created_at'))
+    return dict(
+        id=raw.get('id'), name=raw.get('name'), instance_id=instance_id, hostname=None,
+        safe=None, status=status_of_api_state(api_status), cron_timing=None, size_gb=None,
+        requested_at=created_at, completed_at=None, region=region,
+        description=raw.get('description') or '',
+        included_volumes=list(raw.get('included_volumes') or []),
+        volumes=[dict(id=volume.get('id'), state=volume.get('state')) for volume in status.get('volumes') or []
+                 if isinstance(volume, dict)],
+        created_at=created_at, api_status=api_status,
+    )
+
+
+def normalise_resource_snapshot(raw, region=None):
+    """One item of GET /v2/resourcesnapshots: its own id, name and dates, the instance's id and state."""
+    raw = raw if isinstance(raw, dict) else {}
+    instance = raw.get('instance') if isinstance(raw.get('instance'), dict) else {}
+    snapshot = normalise_snapshot(dict(instance, id=raw.get('id'), name=raw.get('name'),
+                                       description=raw.get('description') or instance.get('description'),
+                                       created_at=raw.get('created_at') or instance.get('created_at')),
+                                  instance_id=instance.get('id'), region=region)
+    return snapshot
+
+
+class InstanceSnapshots:
+    """The snapshot endpoints of the per-instance API, in the shape the modules use."""
+
+    api_name = 'instance'
+
+    def __init__(self, api):
+        self.api = api
+
+    # Reading
+    def list(self, instance_id=None):
+        """The snapshots of one instance (one request), or of every instance in the region (GET /v2/resourcesnapshots)."""
+        if instance_id is None:
+            body = self._call('GET', _path('resourcesnapshots'))
+            items = self._array(body, 'GET', _path('resourcesnapshots'))
+            return [normalise_resource_snapshot(item, self.api.region) for item in items
+                    if isinstance(item, dict) and item.get('resource_type') in (None, 'instance')]
+        path = _path('instances', instance_id, 'snapshots')
+        items = self._array(self._call('GET', path, instance_id), 'GET', path)
+        return [normalise_snapshot(item, instance_id, self.api.region) for item in items if isinstance(item, dict)]
+
+    def find_all(self, name, instance_id):
+        """Every snapshot of this exact name of the instance, newest first (one request)."""
+        return newest_first([snapshot for snapshot in self.list(instance_id) if snapshot['name'] == name])
+
+    def get(self, instance_id, snapshot_id):
+        """The snapshot by id, or None when it is gone."""
+        try:
+            body = self._call('GET', _path('instances', instance_id, 'snapshots', snapshot_id), instance_id, gone_ok=True)
+        except _Gone:
+            return None
+        return normalise_snapshot(body, instance_id, self.api.region)
+
+    # Changing
+    def create(self, instance_id, name, description=None):
+        body = dict(name=name)
+        if description:
+            body['description'] = description
+        raw = self._call('POST', _path('instances', instance_id, 'snapshots'), instance_id, json_body=body)
+        return normalise_snapshot(raw, instance_id, self.api.region)
+
+    def update(self, snapshot, description):
+        raw = self._call('PUT', _path('instances', snapshot['instance_id'], 'snapshots', snapshot['id']), snapshot['instance_id'],
+                         json_body=dict(description=description))
+        updated = normalise_snapshot(raw, snapshot['instance_id'], self.api.region)
+        if not updated['id']:  # an answer without the object: what was sent is what it now holds
+            return dict(snapshot, description=description)
+        return dict(updated, hostname=snapshot.get('hostname'))
+
+    def delete(self, snapshot):
+        """Delete by id; True if it went, False if it was already gone."""
+        try:
+            self._call('DELETE', _path('instances', snapshot['instance_id'], 'snapshots', snapshot['id']), snapshot['instance_id'],
+                       gone_ok=True)
+        except _Gone:
+            return False
+        return True
+
+    # Waiting
+    def wait_complete(self, snapshot, timeout):
+        """Poll the snapshot until it is complete; SnapshotWaitError if it fails, vanishes or time runs out."""
+        deadline = time.time() + timeout
+        for interval in poll_intervals():
+            if snapshot['status'] == COMPLETE:
+                return snapshot
+            if snapshot['status'] == FAILED:
+                raise SnapshotWaitError("Snapshot '%s' (%s) of instance %s ended in state '%s' instead of complete." % (
+                    snapshot['name'], snapshot['id'], snapshot['instance_id'], snapshot['api_status']), snapshot)
+            left = deadline - time.time()
+            if left <= 0:
+                raise SnapshotWaitError(
+                    "Timed out after %ss waiting for snapshot '%s' (%s) to complete (state now '%s'). It is still being taken: "
+                    "run the task again to resume waiting, or raise wait_timeout (large disks take long)." % (
+                        timeout, snapshot['name'], snapshot['id'], snapshot['api_status']), snapshot)
+            time.sleep(min(interval, left))
+            found = self.get(snapshot['instance_id'], snapshot['id'])
+            if found is None:
+                raise SnapshotWaitError("Snapshot '%s' (%s) disappeared while waiting for it to complete." % (
+                    snapshot['name'], snapshot['id']), snapshot)
+            snapshot = dict(found, hostname=snapshot.get('hostname') or found['hostname'])
+        return snapshot  # pragma: no cover (the generator never ends)
+
+    def wait_gone(self, snapshot, timeout):
+        """Poll the snapshot until the API no longer knows it; SnapshotWaitError on timeout. The first look is at once."""
+        deadline = time.time() + timeout
+        for interval in poll_intervals():
+            found = self.get(snapshot['instance_id'], snapshot['id'])
+            if found is None:
+                return
+            left = deadline - time.time()
+            if left <= 0:
+                raise SnapshotWaitError("Timed out after %ss waiting for snapshot '%s' (%s) to be deleted." % (
+                    timeout, snapshot['name'], snapshot['id']), found)
+            time.sleep(min(interval, left))
+
+    # The transport, and telling "no such snapshot" from "no such instance" from "no such API here"
+    def _call(self, method, path, instance_id=None, json_body=None, gone_ok=False):
+        try:
+            return self.api.request(method, path, json_body=json_body)
+        except CivoAPIError as e:
+            if e.status != 404:
+                raise
+            if gone_ok and e.code in SNAPSHOT_GONE_CODES:
+                raise _Gone()
+            raise self._explain_404(e, instance_id)
+
+    def _explain_404(self, error, instance_id):
+        region = self.api.region or "the account's default region"
+        unavailable = ("Region %s does not offer Civo's per-instance snapshot API (snapshot_api=instance): %s. Civo documents it for "
+                       "CivoStack Enterprise private regions. Use snapshot_api: account (the default) in this region." % (region, error))
+        if instance_id is None:
+            return InstanceSnapshotAPIError(unavailable, error)
+        if error.code in INSTANCE_GONE_CODES:
+            return UnknownInstanceError(instance_id, region, error)
+        try:
+            self.api.get(_path('instances', instance_id))
+        except CivoAPIError as probe:
+            if probe.status == 404:
+                return UnknownInstanceError(instance_id, region, probe)
+            raise
+        return InstanceSnapshotAPIError(unavailable, error)
+
+    @staticmethod
+    def _array(body, method, path):
+        if not isinstance(body, list):
+            raise CivoAPIError(method, path, cause='expected a JSON array of snapshots, got %s' % type(body).__name__)
+        return body
+
+
+class UnknownInstanceError(InstanceSnapshotAPIError):
+    """The instance whose snapshots were asked for does not exist (in this region)."""
+
+    def __init__(self, instance_id, region, api_error):
+        super(UnknownInstanceError, self).__init__(
+            "No instance with id '%s' in region %s (%s). Check instance_id, or give the hostname as instance." % (
+                instance_id, region, api_error), api_error)
+        self.instance_id = instance_id
+
+
+class _Gone(Exception):
+    """The snapshot asked for is not there (a 404 that names the snapshot)."""
