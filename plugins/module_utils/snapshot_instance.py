@@ -86,15 +86,19 @@ class InstanceSnapshots:
 
     # Reading
     def list(self, instance_id=None):
-        """The snapshots of one instance (one request), or of every instance in the region (GET /v2/resourcesnapshots)."""
+        """The snapshots of one instance (one request), or of every instance in the region (GET /v2/resourcesnapshots).
+
+        The API lists in creation order; the list is handed on reversed so that snapshots created within one second
+        (timestamps have whole seconds) still sort newest first in newest_first, which keeps the order of equals.
+        """
         if instance_id is None:
             body = self._call('GET', _path('resourcesnapshots'))
             items = self._array(body, 'GET', _path('resourcesnapshots'))
-            return [normalise_resource_snapshot(item, self.api.region) for item in items
+            return [normalise_resource_snapshot(item, self.api.region) for item in reversed(items)
                     if isinstance(item, dict) and item.get('resource_type') in (None, 'instance')]
         path = _path('instances', instance_id, 'snapshots')
         items = self._array(self._call('GET', path, instance_id), 'GET', path)
-        return [normalise_snapshot(item, instance_id, self.api.region) for item in items if isinstance(item, dict)]
+        return [normalise_snapshot(item, instance_id, self.api.region) for item in reversed(items) if isinstance(item, dict)]
 
     def find_all(self, name, instance_id):
         """Every snapshot of this exact name of the instance, newest first (one request)."""
@@ -154,7 +158,7 @@ class InstanceSnapshots:
             if found is None:
                 raise SnapshotWaitError("Snapshot '%s' (%s) disappeared while waiting for it to complete." % (
                     snapshot['name'], snapshot['id']), snapshot)
-            snapshot = dict(found, hostname=snapshot.get('hostname') or found['hostname'])
+            snapshot = dict(found, hostname=found['hostname'] or snapshot.get('hostname'), region=found['region'] or snapshot.get('region'))
         return snapshot  # pragma: no cover (the generator never ends)
 
     def wait_gone(self, snapshot, timeout):
@@ -182,9 +186,9 @@ class InstanceSnapshots:
             raise self._explain_404(e, instance_id)
 
     def _explain_404(self, error, instance_id):
-        region = self.api.region or "the account's default region"
-        unavailable = ("Region %s does not offer Civo's per-instance snapshot API (snapshot_api=instance): %s. Civo documents it for "
-                       "CivoStack Enterprise private regions. Use snapshot_api: account (the default) in this region." % (region, error))
+        region = 'region %s' % self.api.region if self.api.region else "the account's default region"
+        unavailable = ("The Civo API in %s does not offer the per-instance snapshot API (snapshot_api=instance): %s. Civo documents it "
+                       "for CivoStack Enterprise private regions. Use snapshot_api: account (the default) in this region." % (region, error))
         if instance_id is None:
             return InstanceSnapshotAPIError(unavailable, error)
         if error.code in INSTANCE_GONE_CODES:
@@ -209,7 +213,7 @@ class UnknownInstanceError(InstanceSnapshotAPIError):
 
     def __init__(self, instance_id, region, api_error):
         super(UnknownInstanceError, self).__init__(
-            "No instance with id '%s' in region %s (%s). Check instance_id, or give the hostname as instance." % (
+            "No instance with id '%s' in %s (%s). Check instance_id, or give the hostname as instance." % (
                 instance_id, region, api_error), api_error)
         self.instance_id = instance_id
 

@@ -279,7 +279,9 @@ class SnapshotListing:
 
     def found(self):
         filters = self.filters()
-        snapshots = [dict(snapshot, age_seconds=age_of(snapshot)) for snapshot in self.read(filters['instance_id'])]
+        hostname = self.module.params['instance']  # the API may not tell it, but the lookup did
+        snapshots = [dict(snapshot, age_seconds=age_of(snapshot), hostname=snapshot['hostname'] or hostname)
+                     for snapshot in self.read(filters['instance_id'])]
         return newest_first([snapshot for snapshot in snapshots if matches(snapshot, filters)])
 
 
