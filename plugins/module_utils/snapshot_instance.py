@@ -51,7 +51,8 @@ def normalise_snapshot(raw, instance_id=None, region=None):
     """One snapshot of /v2/instances/:id/snapshots (or the ``instance`` of a resource snapshot) in the modules' shape."""
     raw = raw if isinstance(raw, dict) else {}
     status = raw.get('status') if isinstance(raw.get('status'), dict) else {}
-    api_status = status.get('state') if isinstance(status.get('state'), str) else ''
+    # civogo's shape is status.state; a bare status or state word is read too, should an answer be flatter.
+    api_status = next((word for word in (status.get('state'), raw.get('status'), raw.get('state')) if isinstance(word, str)), '')
     created_at = normalise_timestamp(raw.get('created_at'))
     return dict(
         id=raw.get('id'), name=raw.get('name'), instance_id=instance_id, hostname=None,
@@ -69,11 +70,10 @@ def normalise_resource_snapshot(raw, region=None):
     """One item of GET /v2/resourcesnapshots: its own id, name and dates, the instance's id and state."""
     raw = raw if isinstance(raw, dict) else {}
     instance = raw.get('instance') if isinstance(raw.get('instance'), dict) else {}
-    snapshot = normalise_snapshot(dict(instance, id=raw.get('id'), name=raw.get('name'),
-                                       description=raw.get('description') or instance.get('description'),
-                                       created_at=raw.get('created_at') or instance.get('created_at')),
-                                  instance_id=instance.get('id'), region=region)
-    return snapshot
+    # instance.description may describe the instance rather than the snapshot (the sources disagree): not used.
+    return normalise_snapshot(dict(instance, id=raw.get('id'), name=raw.get('name'), description=raw.get('description'),
+                                   created_at=raw.get('created_at') or instance.get('created_at')),
+                              instance_id=instance.get('id'), region=region)
 
 
 class InstanceSnapshots:

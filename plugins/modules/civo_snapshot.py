@@ -353,6 +353,7 @@ class SnapshotResource:
         self.fail("Snapshot '%s' has status '%s'. Take it again with force=true." % (snapshot['name'], snapshot['status']), snapshot)
 
     def wait_complete(self, snapshot, kept=None):
+        """Wait until the snapshot is complete; kept names the previous snapshot a failure leaves in place. Each API's own."""
         raise NotImplementedError
 
     def wait(self, waiter, args, kept=None):

@@ -50,6 +50,16 @@ def test_a_resource_snapshot_carries_its_instance_id():
     assert (snapshot['status'], snapshot['description'], snapshot['hostname']) == ('complete', 'Test snapshot', None)
 
 
+@pytest.mark.parametrize('raw', [{'status': 'Complete'}, {'state': 'completed'}, {'status': {'state': 'Ready'}}])
+def test_a_flatter_state_is_read_too(raw):
+    assert instance.normalise_snapshot(dict(raw, id='s', name='n'), 'i-1')['status'] == 'complete'
+
+
+def test_a_resource_snapshot_without_its_own_description_does_not_take_the_instances():
+    raw = dict(RESOURCE_SAMPLE, description='')
+    assert instance.normalise_resource_snapshot(raw)['description'] == ''
+
+
 @pytest.mark.parametrize('word, status', [
     ('', 'new'), ('pending', 'new'), ('Pending', 'new'), (None, 'new'),
     ('in_progress', 'in-progress'), ('In-Progress', 'in-progress'), ('creating', 'in-progress'), ('something new', 'in-progress'),

@@ -232,3 +232,9 @@ def test_the_account_api_warns_whose_snapshot_it_replaces(civo, run):
 def test_the_account_api_check_mode_fills_region_and_hostname(civo, run):
     result, failed = run(civo_snapshot, dict(name='snap', instance='web-1'), check_mode=True)
     assert not failed and (result['snapshot']['region'], result['snapshot']['hostname']) == ('LON1', 'web-1')
+
+
+def test_the_environment_chooses_the_api(civo_instance, run, monkeypatch):
+    monkeypatch.setenv('CIVO_SNAPSHOT_API', 'instance')
+    result, failed = run(civo_snapshot, dict(name='snap', instance_id='i-web-1', wait=False))
+    assert not failed and civo_instance.mutations() == [POST]
