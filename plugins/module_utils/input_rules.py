@@ -11,7 +11,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import datetime
 import re
 
 NAME_MAX_LENGTH = 100
@@ -67,24 +66,19 @@ def cron_problem(expression, option='cron_timing'):
 # Civo's schedules API: "a minimum interval of 10 minutes" between runs, and at most 10 snapshots kept per instance.
 SCHEDULE_MIN_INTERVAL_MINUTES = 10
 MAX_SNAPSHOTS_RANGE = (1, 10)
-# The calendar repeats every 28 years (from 1901 to 2099): every day-of-month, month and day-of-week combination.
-_CRON_CALENDAR_START = datetime.date(2001, 1, 1)
-_CRON_CALENDAR_DAYS = 28 * 366
 
 
 def cron_interval_problem(expression, option='cron_expression', minimum=SCHEDULE_MIN_INTERVAL_MINUTES):
     """Why a valid cron expression runs closer together than `minimum` minutes (the API's rule), or None.
 
-    The closest two runs are either on one day, or the last run of a day and the first of the next day
-    when two consecutive calendar days both match. Call cron_problem first: this assumes a valid expression.
+    Counted over the times of day it runs, from one to the next and from the last of a day to the first of the next
+    day, whatever the day fields say: the cautious reading, so that the API never refuses what passed here (a refused
+    create after recreate's delete would leave no schedule). Call cron_problem first: this assumes a valid expression.
     """
-    minutes, hours, days, months, weekdays = [_cron_set(text, spec) for text, spec in zip(expression.split(), _CRON_FIELDS)]
+    minutes, hours = [_cron_set(text, spec) for text, spec in zip(expression.split()[:2], _CRON_FIELDS)]
     times = sorted(hour * 60 + minute for hour in hours for minute in minutes)
     gaps = [(later - earlier, earlier, later) for earlier, later in zip(times, times[1:])]
-    if _runs_on_consecutive_days(expression.split(), days, months, weekdays):
-        gaps.append((1440 - times[-1] + times[0], times[-1], times[0]))
-    if not gaps:
-        return None
+    gaps.append((1440 - times[-1] + times[0], times[-1], times[0]))
     gap, earlier, later = min(gaps)
     if gap >= minimum:
         return None
@@ -101,28 +95,9 @@ def max_snapshots_problem(value):
     return None
 
 
-def _runs_on_consecutive_days(fields, days, months, weekdays):
-    """Whether two consecutive calendar days both match the day fields (cron: day of month OR day of week when both are set)."""
-    day_restricted, weekday_restricted = not fields[2].startswith('*'), not fields[4].startswith('*')
-    matched_before = False
-    day = _CRON_CALENDAR_START
-    for dummy in range(_CRON_CALENDAR_DAYS):
-        in_month = day.month in months
-        by_day, by_weekday = day.day in days, (day.isoweekday() % 7) in weekdays
-        if day_restricted and weekday_restricted:
-            matched = in_month and (by_day or by_weekday)
-        else:
-            matched = in_month and by_day and by_weekday
-        if matched and matched_before:
-            return True
-        matched_before = matched
-        day += datetime.timedelta(days=1)
-    return False
-
-
 def _cron_set(text, spec):
-    """Every value a valid cron field stands for (day of week 7 is Sunday, 0)."""
-    label, low, high, names = spec
+    """Every value a valid cron field stands for."""
+    dummy, low, high, names = spec
     values = set()
     for item in text.split(','):
         span, _sep, step = item.partition('/')
@@ -133,9 +108,6 @@ def _cron_set(text, spec):
             # 'a/step' runs from a to the end of the range, as in Vixie cron.
             first, last = bounds[0], bounds[-1] if len(bounds) == 2 or not _sep else high
         values.update(range(first, last + 1, int(step) if _sep else 1))
-    if label == 'day of week' and 7 in values:
-        values.discard(7)
-        values.add(0)
     return values
 
 
