@@ -324,9 +324,12 @@ class ScheduleResource:
         self.changed = True
         if not self.module.check_mode:
             self.schedules.delete(existing['id'])
-        pick = (lambda key: existing[key] if self.params[key] is None else self.params[key])
-        description = existing['description'] if self.params['description'] is None else self.params['description']
-        return self.send_create(pick('cron_expression'), pick('max_snapshots'), instance_ids or existing['instances'], description)
+        return self.send_create(self.given_or(existing, 'cron_expression'), self.given_or(existing, 'max_snapshots'),
+                                instance_ids or existing['instances'], self.given_or(existing, 'description'))
+
+    def given_or(self, existing, key):
+        """The option if set, else the existing schedule's setting."""
+        return existing[key] if self.params[key] is None else self.params[key]
 
     def send_create(self, cron_expression, max_snapshots, instance_ids, description=None):
         description = self.params['description'] if description is None else description
