@@ -49,18 +49,66 @@ _CRON_FIELDS = (
 )
 
 
-def cron_problem(expression):
-    """Why a 5-field cron expression is malformed, or None."""
+def cron_problem(expression, option='cron_timing'):
+    """Why a 5-field cron expression is malformed, or None. option names the module option in the message."""
     fields = (expression or '').split()
     if len(fields) != 5:
-        return ("cron_timing '%s' must have 5 fields (minute hour day-of-month month day-of-week), "
-                "for example '0 3 * * *'." % expression)
+        return ("%s '%s' must have 5 fields (minute hour day-of-month month day-of-week), "
+                "for example '0 3 * * *'." % (option, expression))
     for text, (label, low, high, names) in zip(fields, _CRON_FIELDS):
         for item in text.split(','):
             if not _cron_item_ok(item, low, high, names):
-                return "cron_timing '%s': the %s field '%s' is not valid (allowed %d-%d, '*', ranges, steps and lists)." % (
-                    expression, label, text, low, high)
+                return "%s '%s': the %s field '%s' is not valid (allowed %d-%d, '*', ranges, steps and lists)." % (
+                    option, expression, label, text, low, high)
     return None
+
+
+# Civo's schedules API: "a minimum interval of 10 minutes" between runs, and at most 10 snapshots kept per instance.
+SCHEDULE_MIN_INTERVAL_MINUTES = 10
+MAX_SNAPSHOTS_RANGE = (1, 10)
+
+
+def cron_interval_problem(expression, option='cron_expression', minimum=SCHEDULE_MIN_INTERVAL_MINUTES):
+    """Why a valid cron expression runs closer together than `minimum` minutes (the API's rule), or None.
+
+    Counted over the times of day it runs, from one to the next and from the last of a day to the first of the next
+    day, whatever the day fields say: the cautious reading, so that the API never refuses what passed here (a refused
+    create after recreate's delete would leave no schedule). Call cron_problem first: this assumes a valid expression.
+    """
+    minutes, hours = [_cron_set(text, spec) for text, spec in zip(expression.split()[:2], _CRON_FIELDS)]
+    times = sorted(hour * 60 + minute for hour in hours for minute in minutes)
+    gaps = [(later - earlier, earlier, later) for earlier, later in zip(times, times[1:])]
+    gaps.append((1440 - times[-1] + times[0], times[-1], times[0]))
+    gap, earlier, later = min(gaps)
+    if gap >= minimum:
+        return None
+    return ("%s '%s' runs only %d minute%s apart (for example at %02d:%02d and %02d:%02d); Civo's rule for snapshot "
+            "schedules is that runs are at least %d minutes apart." % (
+                option, expression, gap, '' if gap == 1 else 's', earlier // 60, earlier % 60, later // 60, later % 60, minimum))
+
+
+def max_snapshots_problem(value):
+    """Why a schedule's max_snapshots (snapshots kept per instance) is out of the API's range, or None."""
+    low, high = MAX_SNAPSHOTS_RANGE
+    if value is None or not low <= value <= high:
+        return 'max_snapshots must be from %d to %d (the snapshots a schedule keeps per instance), got %s.' % (low, high, value)
+    return None
+
+
+def _cron_set(text, spec):
+    """Every value a valid cron field stands for."""
+    dummy, low, high, names = spec
+    values = set()
+    for item in text.split(','):
+        span, _sep, step = item.partition('/')
+        if span == '*':
+            first, last = low, high
+        else:
+            bounds = [_cron_value(bound, names) for bound in span.split('-')]
+            # 'a/step' runs from a to the end of the range, as in Vixie cron.
+            first, last = bounds[0], bounds[-1] if len(bounds) == 2 or not _sep else high
+        values.update(range(first, last + 1, int(step) if _sep else 1))
+    return values
 
 
 def _cron_item_ok(item, low, high, names):
