@@ -29,12 +29,14 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import current_api
+from api_common import ApiError, is_number as _is_number, parse_bool, scalar as _scalar
+
 DEFAULT_SEED = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'default_seed.json')
 KNOWN_REGIONS = ('LON1', 'NYC1', 'FRA1')
 NAME_RE = re.compile(r'^[A-Za-z0-9._-]+$')
 BEARER_RE = re.compile(r'^\s*bearer\s+(\S+)\s*$', re.IGNORECASE)
 CRON_FIELD_RE = re.compile(r'^(?:[0-9*/,-]|[A-Za-z]{3})+$')
-BOOLEAN_WORDS = {'true': True, '1': True, 'yes': True, 'false': False, '0': False, 'no': False}
 REAL_SHAPE_OFFSET = datetime.timezone(datetime.timedelta(hours=1))
 SNAPSHOT_FIELDS = ('id', 'name', 'instance_id', 'hostname', 'template_id', 'region', 'openstack_snapshot_id',
                    'safe', 'size_gb', 'status', 'cron_timing', 'requested_at', 'completed_at')
@@ -45,28 +47,13 @@ FAULT_KINDS = ('status', 'delay', 'drop', 'malformed')
 FAULT_METHODS = ('GET', 'PUT', 'DELETE', 'POST', 'PATCH', '*')
 FAULT_DEFAULTS = {'method': '*', 'path': '*', 'kind': None, 'status': 503, 'retry_after': None, 'delay': 5.0, 'times': 1, 'skip': 0}
 # Routes of the simulated API: path pattern -> {HTTP method: name of the Simulator method answering it}.
+# The third element says whether a route belongs to the current family (then config current_api gates it).
 API_ROUTES = (
-    (re.compile(r'^/v2/snapshots$'), {'GET': '_list_snapshots'}),
-    (re.compile(r'^/v2/snapshots/([^/]*)$'), {'PUT': '_put_snapshot', 'DELETE': '_delete_snapshot'}),
-    (re.compile(r'^/v2/instances$'), {'GET': '_list_instances'}),
-    (re.compile(r'^/v2/instances/([^/]+)$'), {'GET': '_get_instance'}),
-)
-
-
-class ApiError(Exception):
-    def __init__(self, status, code, reason):
-        super().__init__(reason)
-        self.status = status
-        self.body = {'code': code, 'reason': reason}
-
-
-def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _scalar(value):
-    """A repeated query/form parameter arrives as a list; the last one wins."""
-    return value[-1] if isinstance(value, list) else value
+    (re.compile(r'^/v2/snapshots$'), {'GET': '_list_snapshots'}, False),
+    (re.compile(r'^/v2/snapshots/([^/]*)$'), {'PUT': '_put_snapshot', 'DELETE': '_delete_snapshot'}, False),
+    (re.compile(r'^/v2/instances$'), {'GET': '_list_instances'}, False),
+    (re.compile(r'^/v2/instances/([^/]+)$'), {'GET': '_get_instance'}, False),
+) + tuple((pattern, handlers, True) for pattern, handlers in current_api.ROUTES)
 
 
 def _flatten(parsed_qs):
@@ -92,15 +79,6 @@ def _epoch(value):
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=datetime.timezone.utc)
     return parsed.timestamp()
-
-
-def _parse_safe(value):
-    if isinstance(value, bool):
-        return value
-    word = str(value).strip().lower()
-    if word not in BOOLEAN_WORDS:
-        raise ApiError(400, 'parameter_invalid', 'safe must be true or false, got %r' % (value,))
-    return BOOLEAN_WORDS[word]
 
 
 def _valid_cron(text):
@@ -144,19 +122,23 @@ def _merge_config(config, changes):
             valid = isinstance(value, list) and all(isinstance(pattern, str) for pattern in value)
         elif key in ('rate_limit', 'quota'):
             valid = (value is None and key == 'quota') or (_is_number(value) and value == int(value) and value >= 0)
+        elif key in current_api.CONFIG_DEFAULTS:
+            valid = current_api.valid_config_value(key, value)
         elif key in ('rate_window', 'time_scale'):
             valid = _is_number(value) and value > 0
         else:  # new_seconds, progress_seconds
             valid = _is_number(value) and value >= 0
         if not valid:
             raise ValueError('invalid value for %s: %r' % (key, value))
-        merged[key] = list(value) if key == 'fail_names' else value
+        merged[key] = json.loads(json.dumps(value))  # a copy: lists and dicts stay the simulator's own
     return merged
 
 
 def _new_instance(fields):
     if not isinstance(fields, dict) or not fields.get('hostname'):
         raise ValueError('an instance needs at least a hostname')
+    if not isinstance(fields.get('volumes', []), list) or not isinstance(fields.get('fail_snapshots', False), bool):
+        raise ValueError('volumes must be a list of volume ids and fail_snapshots true or false')
     instance = {'id': None, 'hostname': None, 'status': 'ACTIVE', 'region': 'LON1', 'disk_gb': 25, 'template_id': 'ubuntu-jammy'}
     instance.update(fields)
     instance['id'] = str(instance['id'] or uuid.uuid4())
@@ -216,8 +198,9 @@ def _make_certificate(directory):
     return cert_file, key_file
 
 
-class Simulator:
-    """The simulated service: state, the /v2 API logic, the controls, and the HTTP server around them."""
+class Simulator(current_api.CurrentApi):
+    """The simulated service: state, the /v2 API logic, the controls, and the HTTP server around them.
+    The current snapshot API family (instance snapshots, resource snapshots, schedules) is in current_api.py."""
 
     def __init__(self, token='sim-token', seed=None, new_seconds=1.0, progress_seconds=3.0, real_shape=False, rate_limit=0,
                  rate_window=60.0, tls=False, host='127.0.0.1', port=0, quiet=True):
@@ -231,6 +214,7 @@ class Simulator:
         self._seed = _load_seed(seed)
         defaults = {'new_seconds': 1.0, 'progress_seconds': 3.0, 'real_shape': False, 'rate_limit': 0, 'rate_window': 60.0,
                     'quota': None, 'fail_names': [], 'time_scale': 1.0}
+        defaults.update(current_api.CONFIG_DEFAULTS)
         self._startup_config = _merge_config(defaults, {
             'new_seconds': new_seconds, 'progress_seconds': progress_seconds, 'real_shape': real_shape,
             'rate_limit': rate_limit, 'rate_window': rate_window})
@@ -285,6 +269,7 @@ class Simulator:
             self._faults = []
             self._stats = {'requests': {}, 'total': 0, 'rate_limited': 0, 'faults_applied': 0}
             self._window_start, self._window_count = None, 0
+            self._reset_current_api()
         return self.config()
 
     def config(self):
@@ -294,6 +279,8 @@ class Simulator:
     def configure(self, **changes):
         with self._lock:
             self._config = _merge_config(self._config, changes)
+            if 'time_scale' in changes:
+                self._rescale_clock(self._config['time_scale'])
             if 'rate_limit' in changes or 'rate_window' in changes:
                 self._window_start, self._window_count = None, 0
         return self.config()
@@ -482,7 +469,8 @@ class Simulator:
         try:
             with self._lock:
                 self._check_auth(authorization)
-                for pattern, handlers in API_ROUTES:
+                self._catch_up()
+                for pattern, handlers, current_family in API_ROUTES:
                     match = pattern.match(path)
                     if match:
                         break
@@ -493,8 +481,9 @@ class Simulator:
                 if not body_readable:
                     raise ApiError(400, 'parameter_invalid', 'The request body could not be parsed')
                 region = self._check_region(params)
-                argument = unquote(match.group(1)) if match.groups() else None
-                return getattr(self, handlers[method])(argument, params, region)
+                if current_family:
+                    self._require_current_api(region)
+                return getattr(self, handlers[method])(params, region, *(unquote(part) for part in match.groups()))
         except ApiError as error:
             return error.status, error.body
 
@@ -516,17 +505,21 @@ class Simulator:
             raise ApiError(400, 'region_unavailable', 'The region %s is not available' % region)
         return region
 
-    def _list_snapshots(self, _argument, _params, region):
+    def _list_snapshots(self, params, region):
+        """The old snapshots, then the volume snapshots that share the path; resource_type=volume lists only those."""
         now = time.time()
-        return 200, [self._render(snap, now=now) for snap in self._sorted_snapshots() if region in (None, snap['region'])]
+        resource_type = _scalar(params.get('resource_type'))
+        old = [self._render(snap, now=now) for snap in self._sorted_snapshots() if region in (None, snap['region'])]
+        volumes = self.volume_snapshots() if resource_type in (None, 'volume') else []
+        return 200, volumes if resource_type == 'volume' else old + volumes
 
-    def _put_snapshot(self, name, params, region):
+    def _put_snapshot(self, params, region, name):
         if not NAME_RE.match(name):
             raise ApiError(400, 'parameter_name_invalid', 'A snapshot name may only contain letters, digits, ".", "_" and "-"')
         instance_id = _scalar(params.get('instance_id'))
         if instance_id in (None, ''):
             raise ApiError(400, 'parameter_instance_id_missing', 'The instance_id parameter is required')
-        safe = _parse_safe(_scalar(params.get('safe', False)))
+        safe = parse_bool(_scalar(params.get('safe', False)), 'safe')
         cron_timing = _scalar(params.get('cron_timing')) or None
         if cron_timing is not None and not _valid_cron(cron_timing):
             raise ApiError(400, 'parameter_invalid', 'cron_timing must be a 5-field cron expression, got %r' % (cron_timing,))
@@ -539,9 +532,8 @@ class Simulator:
             self._advance(snap, now)
             if snap['status'] == 'in-progress':
                 raise ApiError(409, 'database_snapshot_create_already_in_process', 'The snapshot %s is being taken' % name)
-        elif self._config['quota'] is not None and len(self._snapshots) >= self._config['quota']:
-            raise ApiError(403, 'quota_limit_reached', 'The snapshot quota (%d) is reached' % self._config['quota'])
         else:
+            self._check_quota()
             snap = self._snapshots[name] = {'id': str(uuid.uuid4()), 'name': name}
         # An overwrite keeps name and id and starts the snapshot over.
         snap.update(instance_id=instance['id'], hostname=instance['hostname'], template_id=instance['template_id'],
@@ -549,8 +541,13 @@ class Simulator:
                     size_gb=None, status='new', cron_timing=cron_timing, requested_at=now, completed_at=None, frozen=False)
         return 200, self._render(snap, now=now)
 
-    def _delete_snapshot(self, name_or_id, _params, _region):
+    def _delete_snapshot(self, _params, _region, name_or_id):
         snap = self._snapshots.get(name_or_id) or next((s for s in self._snapshots.values() if s['id'] == name_or_id), None)
+        volume_snapshot = None if snap else self._volume_snapshots.get(name_or_id) or next(
+            (s for s in self._volume_snapshots.values() if s['name'] == name_or_id), None)
+        if volume_snapshot is not None:  # the path is shared now: an old-style delete can remove a volume snapshot
+            del self._volume_snapshots[volume_snapshot['snapshot_id']]
+            return 200, {'result': 'success'}
         if snap is None:
             raise ApiError(404, 'database_snapshot_not_found', 'The snapshot %s could not be found' % name_or_id)
         del self._snapshots[snap['name']]
@@ -558,7 +555,7 @@ class Simulator:
             return 200, {'result': 'success'}
         return 202, {'name': snap['name'], 'result': 'success'}
 
-    def _list_instances(self, _argument, params, region):
+    def _list_instances(self, params, region):
         page = _positive_int(params, 'page', 1)
         per_page = min(100, _positive_int(params, 'per_page', 20))
         items = [dict(instance) for instance in self._instances.values() if region in (None, instance['region'])]
@@ -566,15 +563,12 @@ class Simulator:
         return 200, {'page': page, 'per_page': per_page, 'pages': max(1, int(math.ceil(len(items) / float(per_page)))),
                      'items': items[start:start + per_page]}
 
-    def _get_instance(self, instance_id, _params, region):
-        instance = self._instances.get(instance_id)
-        if instance is None or region not in (None, instance['region']):
-            raise ApiError(404, 'database_instance_not_found', 'The instance %s could not be found' % instance_id)
-        return 200, dict(instance)
+    def _get_instance(self, _params, region, instance_id):
+        return 200, dict(self._instance_in_region(instance_id, region))
 
     # -- /_sim control dispatch -------------------------------------------------------------------------------------
 
-    def control(self, method, path, data):
+    def control(self, method, path, data, query=None):
         """Answer a /_sim request: (status, JSON-able body)."""
         def need(kind):
             if not isinstance(data, kind):
@@ -591,7 +585,17 @@ class Simulator:
             ('GET', '/_sim/faults'): self.faults,
             ('POST', '/_sim/faults'): lambda: [self.add_fault(**fault) for fault in (data if isinstance(data, list) else [need(dict)])],
             ('DELETE', '/_sim/faults'): self.clear_faults,
+            ('GET', '/_sim/instances'): self.instances,
             ('POST', '/_sim/instances'): lambda: self.add_instances(need(list)),
+            ('GET', '/_sim/instance_snapshots'): lambda: self.instance_snapshots(_scalar((query or {}).get('instance_id'))),
+            ('POST', '/_sim/instance_snapshots'): lambda: self.add_instance_snapshots(need(list)),
+            ('GET', '/_sim/schedules'): self.schedules,
+            ('GET', '/_sim/volume_snapshots'): self.volume_snapshots,
+            ('POST', '/_sim/volume_snapshots'): lambda: self.add_volume_snapshots(need(list)),
+            ('GET', '/_sim/restores'): self.restores,
+            ('GET', '/_sim/clock'): self.clock,
+            ('POST', '/_sim/clock'): lambda: self.advance_clock(need(dict).get('advance')),
+            ('GET', '/_sim/state'): self.state,
             ('GET', '/_sim/snapshots'): self.snapshots,
             ('POST', '/_sim/snapshots'): lambda: {'added': self.add_snapshots(need(list))},
             ('GET', '/_sim/stats'): self.stats,
@@ -610,6 +614,8 @@ class Simulator:
             return 404, {'code': 'not_found', 'reason': 'No such snapshot: %s' % error}
         except (TypeError, ValueError) as error:
             return 400, {'code': 'parameter_invalid', 'reason': str(error)}
+        except ApiError as error:  # a seeded value broke an API rule (e.g. an invalid snapshot name)
+            return 400, error.body
 
 
 class _Server(ThreadingHTTPServer):
@@ -651,7 +657,8 @@ class _Handler(BaseHTTPRequestHandler):
             except ValueError:
                 self._send(400, {'code': 'parameter_invalid', 'reason': 'The body is not valid JSON'})
                 return
-            status, payload = self.server.simulator.control(self.command, url.path, data)
+            query = _flatten(parse_qs(url.query, keep_blank_values=True))
+            status, payload = self.server.simulator.control(self.command, url.path, data, query)
             self._send(status, payload)
         elif url.path == '/v2' or url.path.startswith('/v2/'):
             self._handle_api(url, body)
