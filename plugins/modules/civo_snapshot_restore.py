@@ -160,7 +160,7 @@ RETURN = r'''
 restore:
   description:
     - The restore operation as the API answered it, in one shape whether the API answered it flat or as C({resource_type, instance}).
-    - In check mode, what the task would start (with O(restore.id) null).
+    - In check mode, what the task would start (with RV(restore.id) null).
     - An empty dict when nothing was restored (a new instance's hostname already exists, or the task waited for a restore
       started before).
   returned: always
@@ -209,7 +209,7 @@ restore:
 instance:
   description:
     - The restored instance as the API lists it, once it is C(ACTIVE); the new instance, or the instance restored in place.
-    - With O(wait=false) or in check mode, what is known or predicted of it (in check mode, a new instance has no O(instance.id)).
+    - With O(wait=false) or in check mode, what is known or predicted of it (in check mode, a new instance has no C(id)).
   returned: always
   type: dict
   sample: {id: 7a1d0c3e-4f5b-4e6a-8b7c-9d0e1f2a3b4c, hostname: web-1-copy, status: ACTIVE, region: LON1}
