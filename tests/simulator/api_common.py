@@ -1,5 +1,7 @@
 """Pieces shared by both simulated API generations: the error they raise and parameter helpers."""
 
+import datetime
+
 BOOLEAN_WORDS = {'true': True, '1': True, 'yes': True, 'false': False, '0': False, 'no': False}
 
 
@@ -27,3 +29,16 @@ def parse_bool(value, name, status=400):
     if word not in BOOLEAN_WORDS:
         raise ApiError(status, 'parameter_invalid', '%s must be true or false, got %r' % (name, value))
     return BOOLEAN_WORDS[word]
+
+
+def epoch_seconds(value):
+    """ISO 8601 / RFC 3339 text (naive means UTC) or epoch seconds -> epoch seconds (ValueError when unreadable)."""
+    if value is None or is_number(value):
+        return value
+    text = str(value).strip()
+    if text.endswith('Z'):  # fromisoformat() before Python 3.11 rejects Z
+        text = text[:-1] + '+00:00'
+    parsed = datetime.datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed.timestamp()

@@ -30,7 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import current_api
-from api_common import ApiError, is_number as _is_number, parse_bool, scalar as _scalar
+from api_common import ApiError, epoch_seconds as _epoch, is_number as _is_number, parse_bool, scalar as _scalar
 
 DEFAULT_SEED = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'default_seed.json')
 KNOWN_REGIONS = ('LON1', 'NYC1', 'FRA1')
@@ -66,19 +66,6 @@ def _iso(epoch, real_shape):
     if real_shape:  # recorded responses: milliseconds, +01:00
         return datetime.datetime.fromtimestamp(epoch, REAL_SHAPE_OFFSET).isoformat(timespec='milliseconds')
     return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).isoformat(timespec='seconds')
-
-
-def _epoch(value):
-    """ISO 8601 text (naive means UTC) or epoch seconds -> epoch seconds."""
-    if value is None or _is_number(value):
-        return value
-    text = str(value).strip()
-    if text.endswith('Z'):  # fromisoformat() before Python 3.11 rejects Z
-        text = text[:-1] + '+00:00'
-    parsed = datetime.datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed.timestamp()
 
 
 def _valid_cron(text):

@@ -12,7 +12,7 @@ import re
 import time
 import uuid
 
-from api_common import ApiError, is_number, parse_bool
+from api_common import ApiError, epoch_seconds, is_number, parse_bool
 from sim_cron import Cron
 
 RFC1123_LABEL_RE = re.compile(r'^[a-z0-9]([a-z0-9-]*[a-z0-9])?$')
@@ -76,19 +76,10 @@ def rfc3339(epoch):
 
 
 def _epoch(value, name):
-    """RFC 3339 / ISO 8601 text (naive means UTC) or epoch seconds -> epoch seconds."""
-    if is_number(value):
-        return float(value)
-    text = str(value).strip()
-    if text.endswith('Z'):  # fromisoformat() before Python 3.11 rejects Z
-        text = text[:-1] + '+00:00'
     try:
-        parsed = datetime.datetime.fromisoformat(text)
-    except ValueError:
+        return float(epoch_seconds(value))
+    except (TypeError, ValueError):
         raise ValueError('%s must be RFC 3339 text or epoch seconds, got %r' % (name, value)) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed.timestamp()
 
 
 def check_snapshot_name(name):
@@ -424,7 +415,7 @@ class CurrentApi:
         source = self._instances[snap['instance_id']]
         ready_at = now + self._config['restore_seconds']
         if overwrite:
-            if source['status'] != 'ACTIVE':
+            if source['status'] not in ('ACTIVE', 'SHUTOFF'):
                 raise ApiError(409, 'instance_state_must_be_active_or_shutoff', 'The instance %s is %s; it cannot be restored '
                                'now' % (source['hostname'], source['status']))
             target = source
