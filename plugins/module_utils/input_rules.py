@@ -11,12 +11,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 import re
 
 NAME_MAX_LENGTH = 100
 NAME_PATTERN = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]*$')
 DURATION_PATTERN = re.compile(r'^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$')
 DURATION_UNITS = (7 * 86400, 86400, 3600, 60, 1)
+# RFC 1123 host names: dot-separated labels of letters, digits and '-', not starting or ending with '-'.
+HOSTNAME_LABEL = r'[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
+HOSTNAME_PATTERN = re.compile(r'^%s(?:\.%s)*$' % (HOSTNAME_LABEL, HOSTNAME_LABEL))
+HOSTNAME_MAX_LENGTH = 253
 
 
 def name_problem(name):
@@ -28,6 +33,25 @@ def name_problem(name):
     if not NAME_PATTERN.match(name):
         return ("name '%s' may only contain letters, digits, '.', '_' and '-', and must start with a letter or digit "
                 "(it becomes part of the API path)." % name.encode('unicode_escape').decode('ascii'))
+    return None
+
+
+def hostname_problem(hostname, option='hostname'):
+    """Why a host name (RFC 1123) is unusable for an instance, or None."""
+    if not hostname or not hostname.strip():
+        return '%s must not be empty.' % option
+    if len(hostname) > HOSTNAME_MAX_LENGTH or not HOSTNAME_PATTERN.match(hostname):
+        return ("%s '%s' is not a host name: use letters, digits and '-' in dot-separated parts of at most 63 characters, "
+                "not starting or ending with '-'." % (option, hostname.encode('unicode_escape').decode('ascii')))
+    return None
+
+
+def ipv4_problem(address, option):
+    """Why a value is not an IPv4 address, or None."""
+    try:
+        ipaddress.IPv4Address(address)
+    except ValueError:
+        return "%s '%s' is not an IPv4 address such as 192.168.1.10." % (option, address)
     return None
 
 
