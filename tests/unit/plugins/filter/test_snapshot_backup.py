@@ -34,8 +34,8 @@ def options(**changes):
     return base
 
 
-def plan(listing=INSTANCES, **changes):
-    return snapshot_backup_plan(options(**changes), instances=listing, now=NOW)
+def plan(listing=None, **changes):
+    return snapshot_backup_plan(options(**changes), instances=INSTANCES if listing is None else listing, now=NOW)
 
 
 def test_plan_names_every_instance_with_one_timestamp_and_resolves_it():
