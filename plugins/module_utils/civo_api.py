@@ -54,6 +54,13 @@ RATE_WINDOW_MAX = 60.0
 # API gives (X-Ratelimit-Reset, a Retry-After date) are read against its clock.
 CLOCK_SKEW_TOLERANCE = 2.0
 
+# What Civo answers for a wrong, revoked or badly scoped token. The real service says 404 database_account_not_found
+# ("The account could not be found"), which reads like a missing resource unless the message says what it means.
+TOKEN_REJECTED_CODES = frozenset(('database_account_not_found', 'authentication_failed', 'authentication_invalid_key',
+                                  'authentication_access_denied', 'requires_authentication'))
+TOKEN_REJECTED_HINT = ('Civo answers this for a wrong or revoked API token: check api_token (or CIVO_TOKEN) and that it '
+                       'belongs to the account and region you mean.')
+
 LOOPBACK_NAMES = ('localhost',)
 # A token is printable ASCII without spaces. Anything else (a newline kept from a
 # vault value or a file) would make requests reject the header and quote it back.
@@ -102,6 +109,8 @@ class CivoAPIError(Exception):
             text += ': %s' % self.reason
         if self.details:
             text += ' [%s]' % self.details
+        if self.status in (401, 403, 404) and self.code in TOKEN_REJECTED_CODES:
+            text += '. ' + TOKEN_REJECTED_HINT
         return text
 
     def scrub(self, secret):
@@ -114,12 +123,36 @@ class CivoAPIError(Exception):
                 setattr(self, field, value.replace(secret, '********'))
         self.args = (self.message,)
 
+    @property
+    def short_reason(self):
+        """Why the attempt failed, in a few words: 'HTTP 503', 'HTTP 429 (rate_limit)' or the kind of connection trouble."""
+        if self.status is None:
+            return (self.cause or 'error').split(':')[0].split(' (')[0]
+        return 'HTTP %s%s' % (self.status, ' (%s)' % self.code if self.code else '')
+
     def as_result(self):
         """The structured part of the error, for fail_json(**error.as_result())."""
         return dict(api_error=dict(
             method=self.method, path=self.path, status=self.status,
             code=self.code, reason=self.reason, details=self.details,
         ))
+
+
+def report_retries_in_result(module, api):
+    """Add `retried_requests` (api.retry_report()) to whatever result the module ends with.
+
+    Done here, once, rather than at each exit_json/fail_json of every module: a retry is worth reporting most of all
+    when the task then fails, and a module has many ways to fail.
+    """
+    for name in ('exit_json', 'fail_json'):
+        finish = getattr(module, name, None)
+        if finish is None:
+            continue
+
+        def finish_with_report(finish=finish, **result):
+            result.setdefault('retried_requests', api.retry_report())
+            return finish(**result)
+        setattr(module, name, finish_with_report)
 
 
 def _retry_after_seconds(response):
@@ -218,6 +251,8 @@ class CivoAPI:
             'User-Agent': 'civo.cloud/%s (ansible-core; python-requests/%s)' % (COLLECTION_VERSION, requests.__version__),
         })
         self.requests_sent = 0
+        self.retries_done = []  # one entry per retried attempt: see retry_report()
+        report_retries_in_result(module, self)
         self._pace_until = 0.0
         self._shared_window = None  # found on first use: see _share()
         self._shared_window_looked_for = False
@@ -271,6 +306,8 @@ class CivoAPI:
                 return wait  # on success _attempt hands back the body
             if wait is None or attempt > self.retries:
                 raise failure
+            self.retries_done.append(dict(request='%s %s' % (method, path), attempt=attempt, reason=failure.short_reason,
+                                          waited=round(wait, 1)))
             time.sleep(wait)
             self._pace_until = 0.0  # the wait above already respected the window
 
@@ -299,7 +336,7 @@ class CivoAPI:
             cause = 'the request could not be built (%s): %s' % (type(e).__name__, _short(e))
             return self._error(method, path, cause=cause, attempts=attempt), None
         except requests.exceptions.RequestException as e:
-            cause = 'connection error: %s' % _short(e)
+            cause = 'connection error (tried %s): %s' % (self.base_url, _short(e))
             return self._error(method, path, cause=cause, attempts=attempt), backoff_delay(attempt - 1)
 
         self._note_rate_limit(response)
@@ -323,6 +360,16 @@ class CivoAPI:
             return error, None
         # Honour the server's wish, plus a little jitter so that parallel forks do not return in lockstep.
         return error, retry_after + random.uniform(0, 0.25)
+
+    def retry_report(self):
+        """How many attempts were retried and why, for the module's result; each retry itself from -vvv on."""
+        reasons = {}
+        for retry in self.retries_done:
+            reasons[retry['reason']] = reasons.get(retry['reason'], 0) + 1
+        report = dict(count=len(self.retries_done), reasons=reasons)
+        if getattr(self.module, '_verbosity', 0) >= 3:
+            report['attempts'] = list(self.retries_done)
+        return report
 
     def _error(self, method, path, **kwargs):
         """A CivoAPIError whose texts cannot carry the token, whatever a library put in them."""

@@ -4,8 +4,7 @@
 
 """Every module's EXAMPLES runs as a playbook against the simulator, and passes ansible-lint's production profile.
 
-The collection is taken from CIVO_COLLECTIONS_PATH (the test runner's copy), else from the folder that
-contains this checkout when it is laid out as ansible_collections/civo/cloud.
+The collection under test and the simulator are the shared ones of tests/conftest.py (make examples).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,20 +20,10 @@ import sys
 import pytest
 import yaml
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-sys.path.insert(0, os.path.join(REPO, 'tests', 'simulator'))
-
-from civo_simulator import Simulator  # noqa: E402 pylint: disable=wrong-import-position
+from collection_under_test import REPO_ROOT as REPO, collections_path
 
 MODULES = sorted(glob.glob(os.path.join(REPO, 'plugins', 'modules', '*.py')))
 BIN = os.path.dirname(sys.executable)
-
-
-def collections_path():
-    configured = os.environ.get('CIVO_COLLECTIONS_PATH')
-    if configured:
-        return configured
-    return os.path.abspath(os.path.join(REPO, '..', '..', '..'))
 
 
 def examples_of(path):
@@ -75,20 +64,14 @@ def env_for(sim=None):
     return env
 
 
-@pytest.fixture(scope='module')
-def sim():
-    with Simulator(token='examples-token', new_seconds=0.2, progress_seconds=0.6) as simulator:
-        yield simulator
-
-
 @pytest.mark.parametrize('module_path', MODULES, ids=os.path.basename)
-def test_examples_run_against_the_simulator(module_path, sim, tmp_path):
+def test_examples_run_against_the_simulator(module_path, simulator, tmp_path):
     playbook = write_playbook(module_path, str(tmp_path))
-    sim.reset()
-    done = subprocess.run([os.path.join(BIN, 'ansible-playbook'), playbook], env=env_for(sim), capture_output=True, text=True, timeout=300, check=False)
+    simulator.reset()
+    done = subprocess.run([os.path.join(BIN, 'ansible-playbook'), playbook], env=env_for(simulator), capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert 'failed=0' in done.stdout
-    assert sim.log(), 'the examples sent no request at all'
+    assert simulator.log(), 'the examples sent no request at all'
 
 
 def test_examples_pass_ansible_lint_production(tmp_path):

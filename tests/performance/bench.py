@@ -1,12 +1,12 @@
 """Performance benchmark of the civo.cloud modules against ansible.builtin.uri (issue 8).
 
-    .venv/bin/python tests/performance/bench.py            # full run: the tables of docs/performance.md (< 10 min)
-    .venv/bin/python tests/performance/bench.py --quick    # every case in miniature (< 60 s), so that it cannot rot
+    make bench                             # full run: the tables of docs/performance.md (< 10 min)
+    make bench BENCH_ARGS=--quick          # every case in miniature (< 60 s), so that it cannot rot (make bench-quick)
 
-Everything runs against the Civo API simulator, started in this process (tests/simulator). The collection comes from
-this repo (linked into the work folder), or from the collections path in CIVO_COLLECTIONS_PATH (a folder with
-ansible_collections/civo/cloud in it), so that another copy can be measured with the same benchmark; --compare LABEL=PATH
-times further copies in the same rounds (before/after figures under the same load). Results go to tests/output/performance/
+Everything runs against the Civo API simulator, started in this process (tests/simulator). The collection measured is
+the tree this file is part of (tests/ci/collection_under_test.py: make copies the tree into the shape
+ansible_collections/civo/cloud); --compare LABEL=PATH times further copies in the same rounds (before/after figures
+under the same load). Results go to tests/output/performance/
 (results.json with every sample, results.md with the tables, performance-wait.svg with the wait plot).
 
 Cases (numbers as in the issue):
@@ -41,7 +41,9 @@ import bench_report
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, 'tests', 'simulator'))
+sys.path.insert(0, os.path.join(REPO, 'tests', 'ci'))
 from civo_simulator import Simulator  # noqa: E402 pylint: disable=wrong-import-position
+import collection_under_test  # noqa: E402 pylint: disable=wrong-import-position
 
 TOKEN = 'sim-token'
 PRESENT_NAME = 'bench-present'
@@ -541,14 +543,13 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def collections_path_under_test(work):
-    """$CIVO_COLLECTIONS_PATH, else a folder in the work folder linking to this repo (what make bench measures)."""
-    if os.environ.get('CIVO_COLLECTIONS_PATH'):
-        return collections_path_or_exit(os.environ['CIVO_COLLECTIONS_PATH'])
-    path = os.path.join(work, 'collections')
-    os.makedirs(os.path.join(path, 'ansible_collections', 'civo'))
-    os.symlink(REPO, os.path.join(path, 'ansible_collections', 'civo', 'cloud'))
-    return path
+def collections_path_under_test():
+    """The folder holding the collection under test: this tree (tests/ci/collection_under_test.py; make bench copies it)."""
+    try:
+        return collection_under_test.collections_path()
+    except RuntimeError as ex:
+        sys.stderr.write('%s\n' % ex)
+        sys.exit(2)
 
 
 def collections_path_or_exit(path):
@@ -585,13 +586,12 @@ def main(argv=None):
     os.makedirs(args.output, exist_ok=True)
     work = tempfile.mkdtemp(prefix='civo-bench-')
     try:
-        collections_path = collections_path_under_test(work)
+        collections_path = collections_path_under_test()
     except SystemExit:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    command = ['CIVO_COLLECTIONS_PATH=%s' % os.environ['CIVO_COLLECTIONS_PATH']] if os.environ.get('CIVO_COLLECTIONS_PATH') else []
-    command += [os.path.relpath(sys.executable, REPO) if sys.executable.startswith(REPO) else sys.executable,
-                os.path.relpath(os.path.abspath(__file__), REPO)]
+    command = [os.path.relpath(sys.executable, REPO) if sys.executable.startswith(REPO) else sys.executable,
+               os.path.relpath(os.path.abspath(__file__), REPO)]
     command += argv if argv is not None else sys.argv[1:]
     results = {'meta': {
         'command': ' '.join(command),

@@ -1,7 +1,7 @@
 """pytest setup of the reliability suite (tests/reliability): import paths, the `slow` marker, the report at the end.
 
-Run:  CIVO_COLLECTIONS_PATH=<folder holding ansible_collections/civo/cloud> .venv/bin/python -m pytest -q tests/reliability
-(without CIVO_COLLECTIONS_PATH, /tmp/coll is used). Tables and figures go to tests/output/reliability/.
+Run:  make reliability  (the collection under test is this tree: tests/ci/collection_under_test.py).
+Tables and figures go to tests/output/reliability/.
 """
 
 import os
@@ -10,6 +10,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'simulator'))
+
+from collection_under_test import collections_path  # noqa: E402  pylint: disable=wrong-import-position
+
+# The harness takes the collection under test from CIVO_COLLECTIONS_PATH: give it the one rule's answer.
+os.environ['CIVO_COLLECTIONS_PATH'] = collections_path()
 
 import reliability_harness  # noqa: E402  pylint: disable=wrong-import-position
 

@@ -415,7 +415,7 @@ class CurrentApi:
         source = self._instances[snap['instance_id']]
         ready_at = now + self._config['restore_seconds']
         if overwrite:
-            if source['status'] != 'ACTIVE':
+            if source['status'] not in ('ACTIVE', 'SHUTOFF'):
                 raise ApiError(409, 'instance_state_must_be_active_or_shutoff', 'The instance %s is %s; it cannot be restored '
                                'now' % (source['hostname'], source['status']))
             target = source

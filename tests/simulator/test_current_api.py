@@ -526,3 +526,18 @@ def test_clock_control(sim):
         assert control(sim, 'POST', '/_sim/clock', bad).status == 400
     sim.reset()
     assert sim.clock()['epoch'] < after['epoch'] - 3000 and sim.instance_snapshots() == [] and sim.schedules() == []
+
+
+def test_overwrite_restore_of_a_stopped_instance(sim):
+    control(sim, 'POST', '/_sim/instances', [{'id': 'stopped', 'hostname': 'stopped', 'status': 'SHUTOFF'}])
+    snap = complete_snapshot(sim, 'stopped')
+    assert restore(sim, snap, 'stopped', overwrite_existing=True).status == 200
+    assert instance(sim, 'stopped')['status'] == 'RESTORING'
+
+
+def test_changing_time_scale_does_not_jump_the_clock(sim):
+    before = sim.clock()['epoch']
+    sim.configure(time_scale=1000)
+    sim.configure(time_scale=1)
+    assert 0 <= sim.clock()['epoch'] - before < 60
+    assert sim.clock()['time_scale'] == 1

@@ -122,8 +122,8 @@ def test_zero_retries_means_one_attempt(sleeps):
     assert len(transport.calls) == 1 and sleeps == []
 
 
-@pytest.mark.parametrize('status, code', [(400, 'parameter_invalid'), (401, 'authentication_invalid_key'),
-                                          (403, 'quota_limit_reached'), (404, 'database_snapshot_not_found'), (409, 'x')])
+@pytest.mark.parametrize('status, code', [(400, 'parameter_invalid'), (403, 'quota_limit_reached'),
+                                          (404, 'database_snapshot_not_found'), (409, 'x')])
 def test_client_errors_are_not_retried(status, code, sleeps):
     transport = Transport(response(status, {'code': code, 'reason': 'Because', 'details': 'more'}))
     with pytest.raises(CivoAPIError) as caught:
@@ -263,3 +263,74 @@ def test_missing_requests_fails_with_missing_required_lib(monkeypatch):
     monkeypatch.setattr(civo_api, 'REQUESTS_IMPORT_ERROR', 'Traceback: No module named requests')
     with pytest.raises(ModuleFailed, match='requests'):
         CivoAPI(FakeModule())
+
+
+@pytest.mark.parametrize('status, code', [(404, 'database_account_not_found'), (401, 'authentication_invalid_key')])
+def test_a_rejected_token_says_what_civo_means_by_it(status, code, sleeps):
+    # The real service answers a wrong or revoked token with 404 database_account_not_found.
+    transport = Transport(response(status, {'code': code, 'reason': 'The account could not be found'}))
+    with pytest.raises(CivoAPIError) as caught:
+        client(transport).get('/v2/snapshots')
+    assert len(transport.calls) == 1
+    assert str(caught.value).startswith('Civo API request GET /v2/snapshots failed with HTTP %d (%s): The account could not be found. '
+                                        % (status, code))
+    assert 'wrong or revoked API token' in str(caught.value) and 'CIVO_TOKEN' in str(caught.value)
+
+
+def test_a_404_for_a_missing_snapshot_has_no_token_hint(sleeps):
+    transport = Transport(response(404, {'code': 'database_snapshot_not_found', 'reason': 'The snapshot was not found'}))
+    with pytest.raises(CivoAPIError) as caught:
+        client(transport).delete('/v2/snapshots/x')
+    assert 'token' not in str(caught.value)
+
+
+def test_a_connection_error_names_the_url_it_tried(sleeps):
+    refused = requests.exceptions.ConnectionError('[Errno 111] Connection refused')
+    transport = Transport(refused, refused)
+    with pytest.raises(CivoAPIError) as caught:
+        client(transport, api_retries=1).get('/v2/snapshots')
+    assert 'connection error (tried https://api.civo.test): ' in str(caught.value)
+
+
+class ReportingModule(FakeModule):
+    """A module whose exit_json/fail_json record the result, as AnsibleModule would print it."""
+
+    def __init__(self, verbosity=0, **params):
+        super(ReportingModule, self).__init__(**params)
+        self._verbosity = verbosity
+        self.results = []
+
+    def exit_json(self, **result):
+        self.results.append(result)
+
+    def fail_json(self, **result):
+        self.results.append(result)
+
+
+def test_the_result_says_how_many_requests_were_retried_and_why(sleeps):
+    module = ReportingModule()
+    api = CivoAPI(module)
+    api.session.request = Transport(response(503), response(429, headers={'Retry-After': '1'}), response(503), response(200, []))
+    api.get('/v2/snapshots')
+    module.exit_json(changed=False)
+    assert module.results == [dict(changed=False, retried_requests=dict(count=3, reasons={'HTTP 503': 2, 'HTTP 429': 1}))]
+
+
+def test_without_retries_the_report_is_zero_and_a_failure_carries_it_too(sleeps):
+    module = ReportingModule()
+    api = CivoAPI(module)
+    api.session.request = Transport(response(200, []))
+    api.get('/v2/snapshots')
+    module.fail_json(msg='later failure')
+    assert module.results == [dict(msg='later failure', retried_requests=dict(count=0, reasons={}))]
+
+
+def test_from_vvv_on_each_retry_is_listed(sleeps):
+    module = ReportingModule(verbosity=3)
+    api = CivoAPI(module)
+    api.session.request = Transport(requests.exceptions.ConnectionError('reset by peer'), response(200, []))
+    api.get('/v2/instances')
+    module.exit_json(changed=False)
+    report = module.results[0]['retried_requests']
+    assert report['count'] == 1 and report['reasons'] == {'connection error': 1}
+    assert report['attempts'] == [dict(request='GET /v2/instances', attempt=1, reason='connection error', waited=round(sleeps[0], 1))]

@@ -33,7 +33,7 @@ def test_normalise_reads_the_recorded_real_shape():
 
 def test_normalise_reads_the_reference_shape_and_fills_missing_fields_with_null():
     snapshot = account.normalise_snapshot({'name': 'x', 'instance_id': 'i', 'safe': False, 'status': 'new',
-                                          'requested_at': '2015-09-20T19:31:36+00:00', 'completed_at': None, 'size_gb': 0})
+                                           'requested_at': '2015-09-20T19:31:36+00:00', 'completed_at': None, 'size_gb': 0})
     assert snapshot['status'] == 'new' and snapshot['safe'] is False
     assert snapshot['id'] is None and snapshot['hostname'] is None and snapshot['cron_timing'] is None
     assert snapshot['requested_at'] == '2015-09-20T19:31:36+00:00'

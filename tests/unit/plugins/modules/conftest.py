@@ -14,14 +14,12 @@ import uuid
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.civo.cloud.plugins.module_utils import snapshot_account
+from ansible_collections.civo.cloud.plugins.module_utils import snapshot_account, snapshot_instance
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError
 
-from ansible_collections.civo.cloud.plugins.module_utils import snapshot_instance
-
 from ..fake_instance_api import FakeInstanceCivo
+from ..module_args import patch_module_args
 from ..virtual_time import VirtualTime
 
 TOKEN = 'unit-module-token-9876543210'

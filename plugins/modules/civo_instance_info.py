@@ -1,0 +1,135 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, civo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: civo_instance_info
+short_description: List the Civo instances of a region
+version_added: 0.2.0
+description:
+  - Lists the instances of the region, following the pagination, in one listing however many instances there are.
+  - With O(hostname), only the instances with that hostname; an empty list when there are none. Several instances may share a
+    hostname, which is why M(civo.cloud.civo_snapshot) then needs the O(civo.cloud.civo_snapshot#module:instance_id).
+  - The role C(civo.cloud.snapshot_backup) uses it to resolve every hostname before it starts any snapshot.
+author:
+  - civo.cloud contributors (@civo-community)
+extends_documentation_fragment:
+  - civo.cloud.civo
+attributes:
+  check_mode:
+    support: full
+    description: Runs normally in check mode; it only reads.
+  diff_mode:
+    support: N/A
+    description: Changes nothing, so there is nothing to diff.
+  action_group:
+    support: full
+    description: Use C(group/civo.cloud.civo) in C(module_defaults) to set the connection options once.
+    membership:
+      - civo.cloud.civo
+options:
+  hostname:
+    description:
+      - Only the instances with exactly this hostname.
+    type: str
+seealso:
+  - module: civo.cloud.civo_snapshot
+  - module: civo.cloud.civo_snapshot_info
+'''
+
+EXAMPLES = r'''
+- name: List every instance of the region
+  civo.cloud.civo_instance_info:
+  register: civo_instances
+
+- name: Show the hostnames and IDs
+  ansible.builtin.debug:
+    msg: "{{ civo_instances.instances | items2dict(key_name='hostname', value_name='id') }}"
+
+- name: Find the instances called web-1
+  civo.cloud.civo_instance_info:
+    hostname: web-1
+  register: web_1
+
+- name: Snapshot web-1 by its ID
+  civo.cloud.civo_snapshot:
+    name: web-1-before-upgrade
+    instance_id: "{{ web_1.instances[0].id }}"
+  when: web_1.instances | length == 1
+'''
+
+RETURN = r'''
+instances:
+  description:
+    - The instances, in the order the API lists them. Keys the API did not send are null.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: ID of the instance.
+      type: str
+      sample: 0f7a3c1e-3b1c-4b7e-9d6f-1b2c3d4e5f60
+    hostname:
+      description: Hostname of the instance (not necessarily unique).
+      type: str
+      sample: web-1
+    status:
+      description: The API's status of the instance, for example C(ACTIVE) or C(SHUTOFF).
+      type: str
+      sample: ACTIVE
+    region:
+      description: Region of the instance, when the API tells it.
+      type: str
+      sample: LON1
+    size:
+      description: Size of the instance, when the API tells it.
+      type: str
+      sample: g3.medium
+    public_ip:
+      description: Public IP address, when the instance has one.
+      type: str
+      sample: 74.220.21.10
+    private_ip:
+      description: Private IP address, when the API tells it.
+      type: str
+      sample: 192.168.1.10
+    created_at:
+      description: When the instance was created, as the API writes it.
+      type: str
+      sample: "2026-11-01T09:12:44Z"
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
+from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup
+
+# The documented keys only: the API's instance object is large, and carries data such as the initial password.
+INSTANCE_FIELDS = ('id', 'hostname', 'status', 'region', 'size', 'public_ip', 'private_ip', 'created_at')
+
+
+def main():
+    argument_spec = civo_argument_spec()
+    argument_spec.update(hostname=dict(type='str'))
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    hostname = module.params['hostname']
+    if hostname is not None and not hostname.strip():
+        # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
+        module.fail_json(msg='hostname must not be an empty string. Leave it out to list every instance.')
+    try:
+        listed = InstanceLookup(CivoAPI(module)).all()
+    except CivoAPIError as e:
+        module.fail_json(msg=str(e), **e.as_result())
+    instances = [dict((key, item.get(key)) for key in INSTANCE_FIELDS) for item in listed
+                 if hostname is None or item.get('hostname') == hostname]
+    module.exit_json(changed=False, instances=instances)
+
+
+if __name__ == '__main__':
+    main()

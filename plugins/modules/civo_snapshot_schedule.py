@@ -1,0 +1,421 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, civo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: civo_snapshot_schedule
+short_description: Ensure a Civo snapshot schedule is present or absent
+version_added: 0.2.0
+description:
+  - Creates, updates or deletes a server-side snapshot schedule of Civo's current API (C(/v2/resourcesnapshotschedules)).
+    At every time of its cron expression Civo snapshots each instance of the schedule, and keeps the newest O(max_snapshots)
+    snapshots of each instance, deleting the oldest.
+  - A schedule is found by its exact O(name).
+  - The API changes only the name, the description and whether the schedule is paused in place. A difference in
+    O(cron_expression), O(max_snapshots), O(instances) or O(include_volumes) fails the task before anything changes, unless
+    O(recreate=true) allows replacing the schedule (deleting it, then creating it anew).
+  - Snapshots that a schedule took are never deleted by this module, also not when the schedule is deleted or replaced.
+    Delete them with M(civo.cloud.civo_snapshot) or the Civo dashboard.
+author:
+  - civo.cloud contributors (@civo-community)
+extends_documentation_fragment:
+  - civo.cloud.civo
+attributes:
+  check_mode:
+    support: full
+    description: Only read-only requests are sent; the result predicts the schedule the API would hold.
+  diff_mode:
+    support: full
+    description: Returns the schedule before and after the task; a replacement shows the old and the new schedule.
+  action_group:
+    support: full
+    description: Use C(group/civo.cloud.civo) in C(module_defaults) to set the connection options once.
+    membership:
+      - civo.cloud.civo
+options:
+  name:
+    description:
+      - Name of the schedule. The schedule is found by this exact name.
+      - Fails if several schedules have this name.
+    type: str
+    required: true
+  rename_from:
+    description:
+      - Rename the schedule of this name to O(name), when no schedule is named O(name) yet.
+      - Once renamed, the task finds the schedule by O(name), so running it again changes nothing.
+      - When neither schedule exists, a new schedule named O(name) is created. Not used with O(state=absent).
+    type: str
+  description:
+    description:
+      - Description of the schedule. Left as it is when not set.
+    type: str
+  cron_expression:
+    description:
+      - When the schedule runs, as a 5-field cron expression (minute hour day-of-month month day-of-week), for example
+        V(0 3 * * *) for 03:00 every night. Times are as the Civo region keeps them.
+      - Two runs must be at least 10 minutes apart (Civo's rule); the module checks this before any request.
+      - Required to create a schedule. Cannot be changed in place, see O(recreate).
+    type: str
+  max_snapshots:
+    description:
+      - How many snapshots of each instance the schedule keeps, from V(1) to V(10). When a run takes one more, the oldest
+        snapshot of that instance is deleted.
+      - Required to create a schedule. Cannot be changed in place, see O(recreate).
+    type: int
+  instances:
+    description:
+      - The instances to snapshot, each a hostname or an instance ID.
+      - An entry is an ID when it is the ID of an instance of the existing schedule or of an instance in the region, else it is
+        a hostname, looked up among the instances of the region (the list is read once however many entries there are). An
+        unknown hostname, or one that several instances share, fails the task before anything changes.
+      - The list is read only when some entry is not an instance ID of the existing schedule, so a run that names the
+        schedule's instances by ID costs one request.
+      - The order and repeats do not matter. Required to create a schedule. Cannot be changed in place, see O(recreate).
+    type: list
+    elements: str
+  include_volumes:
+    description:
+      - Whether each snapshot also includes the volumes attached to the instance.
+      - The API answers with the volumes it included, not with this flag. When no volume is listed the two settings look
+        alike, so a difference is only found when the schedule lists volumes and O(include_volumes=false).
+      - Cannot be changed in place, see O(recreate).
+    type: bool
+    default: false
+  paused:
+    description:
+      - Whether the schedule is paused (takes no snapshots). V(false) resumes a paused schedule.
+      - A new schedule with O(paused=true) is created, then paused (the create request has no such field).
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) ensures the schedule exists as described; V(absent) deletes it if it exists.
+    type: str
+    choices: [present, absent]
+    default: present
+  recreate:
+    description:
+      - When O(cron_expression), O(max_snapshots), O(instances) or O(include_volumes) differ from the existing schedule, replace
+        it. It is deleted, then a schedule is created a schedule with the new settings (settings not given are taken from the old schedule).
+      - The new schedule has a new ID. The snapshots the old one took are kept, and no longer count against the new one's
+        O(max_snapshots).
+      - Without it, such a difference fails the task and lists what differs.
+    type: bool
+    default: false
+notes:
+  - Snapshot schedules are part of Civo's current snapshot API, which Civo documents for CivoStack Enterprise private regions.
+    A region without them answers with an API error, which the task reports with its HTTP status and reason.
+  - Requests of a run that changes nothing, one list of schedules, and one list of instances when O(instances) names an
+    instance that is not in the schedule by ID.
+seealso:
+  - module: civo.cloud.civo_snapshot_schedule_info
+  - module: civo.cloud.civo_snapshot
+'''
+
+EXAMPLES = r'''
+- name: Snapshot web-1 and db-1 every night at 03:00 and keep a week of snapshots
+  civo.cloud.civo_snapshot_schedule:
+    name: nightly
+    description: Nightly snapshots of the web and database servers
+    cron_expression: "0 3 * * *"
+    max_snapshots: 7
+    instances:
+      - web-1
+      - db-1
+
+- name: Pause the schedule during a migration
+  civo.cloud.civo_snapshot_schedule:
+    name: nightly
+    paused: true
+
+- name: Resume it under a clearer name
+  civo.cloud.civo_snapshot_schedule:
+    name: nightly-web-db
+    rename_from: nightly
+    paused: false
+
+- name: Keep two weeks instead, which replaces the schedule (its snapshots so far are kept)
+  civo.cloud.civo_snapshot_schedule:
+    name: nightly-web-db
+    max_snapshots: 10
+    cron_expression: "30 2 * * *"
+    recreate: true
+
+- name: Delete the schedule
+  civo.cloud.civo_snapshot_schedule:
+    name: nightly-web-db
+    state: absent
+'''
+
+RETURN = r'''
+schedule:
+  description:
+    - The schedule as the API holds it after the task; in check mode, what it would hold.
+    - An empty dict when the schedule is absent.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: ID of the schedule (null in check mode before it exists).
+      type: str
+      sample: 5d3c2b1a-0f9e-4d8c-b7a6-1e2f3a4b5c6d
+    name:
+      description: Name of the schedule.
+      type: str
+      sample: nightly
+    description:
+      description: Description of the schedule, an empty string when it has none.
+      type: str
+      sample: Nightly snapshots of the web and database servers
+    cron_expression:
+      description: When the schedule runs, a 5-field cron expression.
+      type: str
+      sample: "0 3 * * *"
+    paused:
+      description: Whether the schedule is paused.
+      type: bool
+      sample: false
+    max_snapshots:
+      description: How many snapshots of each instance the schedule keeps.
+      type: int
+      sample: 7
+    instances:
+      description: IDs of the instances the schedule snapshots, as a plain list whatever shape the API answered in.
+      type: list
+      elements: str
+      sample: [4b1c5a1e-3c2f-4d1a-9a51-0c6f2a7e1001]
+    included_volumes:
+      description: IDs of the volumes the schedule includes in the snapshots, of all its instances.
+      type: list
+      elements: str
+      sample: []
+    status:
+      description: State of the schedule as the API tells it, for example V(active); null when it does not tell (check mode).
+      type: str
+      sample: active
+    last_snapshot:
+      description: The last snapshot the schedule took, null before its first run.
+      type: dict
+      contains:
+        id:
+          description: ID of the snapshot.
+          type: str
+        name:
+          description: Name of the snapshot.
+          type: str
+        state:
+          description: State of the snapshot as the API tells it.
+          type: str
+    created_at:
+      description: When the schedule was created, ISO 8601 in UTC (null in check mode before it exists).
+      type: str
+      sample: "2026-11-29T15:00:00+00:00"
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
+from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup
+from ansible_collections.civo.cloud.plugins.module_utils.input_rules import cron_interval_problem, cron_problem, max_snapshots_problem
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_schedules import (
+    InstanceEntryError, ScheduleLookupError, Schedules, create_body, find_by_name, includes_volumes, public, resolve_instances)
+
+# What must be known to create a schedule: the API has no defaults for them.
+REQUIRED_TO_CREATE = ('cron_expression', 'max_snapshots', 'instances')
+
+
+class ScheduleResource:
+    """Brings one schedule to the state asked for and builds the module's result."""
+
+    def __init__(self, module, schedules, instances):
+        self.module = module
+        self.params = module.params
+        self.schedules = schedules
+        self.instances = instances
+        self.changed = False
+        self.before = {}
+        self.recreated = False
+
+    def present(self):
+        existing = self.find_existing()
+        self.before = public(existing)
+        instance_ids = self.instance_ids_wanted(existing)
+        if existing is None:
+            return self.create(instance_ids)
+        fixed = self.fixed_differences(existing, instance_ids)
+        if fixed and not self.params['recreate']:
+            self.module.fail_json(
+                msg="Snapshot schedule '%s' differs in what the API cannot change in place: %s. Nothing was changed. Set "
+                    "recreate: true to replace the schedule (delete it, then create it with these settings); the snapshots it "
+                    "took are kept." % (existing['name'], '; '.join(fixed)),
+                schedule=public(existing))
+        if fixed:
+            return self.replace(existing, instance_ids)
+        return self.update(existing)
+
+    def absent(self):
+        existing = find_by_name(self.schedules.list(), self.params['name'])
+        self.before = public(existing)
+        if existing is not None:
+            self.changed = True
+            if not self.module.check_mode:
+                self.schedules.delete(existing['id'])
+        return {}
+
+    def find_existing(self):
+        """The schedule named name, else (with rename_from) the schedule to rename, else None; one list request."""
+        schedules = self.schedules.list()
+        existing = find_by_name(schedules, self.params['name'])
+        if existing is None and self.params['rename_from'] is not None:
+            existing = find_by_name(schedules, self.params['rename_from'])
+        return existing
+
+    def instance_ids_wanted(self, existing):
+        """The instance ids asked for, or None when instances is not set; an entry that names no instance fails here."""
+        if self.params['instances'] is None:
+            return None
+        known = set(existing['instances']) if existing else set()
+        try:
+            return resolve_instances(self.params['instances'], known, self.instances)
+        except InstanceEntryError as e:
+            self.module.fail_json(msg=str(e), schedule=public(existing))
+
+    def fixed_differences(self, existing, instance_ids):
+        """What differs that the API cannot change in place, as sentences 'setting (now -> wanted)'."""
+        differences = []
+        for key in ('cron_expression', 'max_snapshots'):
+            if self.params[key] is not None and self.params[key] != existing[key]:
+                differences.append('%s (%s -> %s)' % (key, existing[key], self.params[key]))
+        if instance_ids is not None and set(instance_ids) != set(existing['instances']):
+            added = sorted(set(instance_ids) - set(existing['instances']))
+            removed = sorted(set(existing['instances']) - set(instance_ids))
+            differences.append('instances (%s)' % ', '.join(['add %s' % i for i in added] + ['remove %s' % i for i in removed]))
+        volumes = includes_volumes(existing['_raw'])
+        if volumes is not None and volumes != self.params['include_volumes']:
+            differences.append('include_volumes (%s -> %s)' % (volumes, self.params['include_volumes']))
+        return differences
+
+    def in_place_changes(self, existing):
+        """The PUT body: only what differs of name, description and paused (paused only when it changes)."""
+        changes = {}
+        if existing['name'] != self.params['name']:
+            changes['name'] = self.params['name']
+        if self.params['description'] is not None and self.params['description'] != existing['description']:
+            changes['description'] = self.params['description']
+        if self.params['paused'] != existing['paused']:
+            changes['paused'] = self.params['paused']
+        return changes
+
+    def create(self, instance_ids):
+        missing = [key for key in REQUIRED_TO_CREATE if self.params[key] is None]
+        if missing:
+            self.module.fail_json(msg="Snapshot schedule '%s' does not exist, and creating it needs %s. Nothing was changed." % (
+                self.params['name'], ', '.join(missing)))
+        return self.send_create(self.params['cron_expression'], self.params['max_snapshots'], instance_ids)
+
+    def replace(self, existing, instance_ids):
+        """Delete the schedule and create it anew, filling what was not given from the old one."""
+        self.recreated = True
+        self.changed = True
+        if not self.module.check_mode:
+            self.schedules.delete(existing['id'])
+        return self.send_create(self.given_or(existing, 'cron_expression'), self.given_or(existing, 'max_snapshots'),
+                                instance_ids or existing['instances'], self.given_or(existing, 'description'))
+
+    def given_or(self, existing, key):
+        """The option if set, else the existing schedule's setting."""
+        return existing[key] if self.params[key] is None else self.params[key]
+
+    def send_create(self, cron_expression, max_snapshots, instance_ids, description=None):
+        description = self.params['description'] if description is None else description
+        body = create_body(self.params['name'], description, cron_expression, max_snapshots, instance_ids, self.params['include_volumes'])
+        self.changed = True
+        if self.module.check_mode:
+            return dict(id=None, name=self.params['name'], description=description or '', cron_expression=cron_expression,
+                        paused=self.params['paused'], max_snapshots=max_snapshots, instances=instance_ids, included_volumes=[],
+                        status=None, last_snapshot=None, created_at=None)
+        schedule = self.schedules.create(body)
+        if self.params['paused'] and not schedule['paused']:
+            schedule = self.send_update(schedule, dict(paused=True))
+        return public(schedule)
+
+    def update(self, existing):
+        changes = self.in_place_changes(existing)
+        if not changes:
+            return public(existing)
+        self.changed = True
+        if self.module.check_mode:
+            return dict(public(existing), **changes)
+        return public(self.send_update(existing, changes))
+
+    def send_update(self, existing, changes):
+        updated = self.schedules.update(existing['id'], changes)
+        # An answer without the schedule (only a result) means the PUT did what it was asked.
+        return updated if updated['id'] else dict(existing, **changes)
+
+    def diff(self, after):
+        diff = dict(before=self.before, after=after)
+        if self.recreated:
+            diff['before_header'] = 'schedule %s (deleted)' % self.before.get('id')
+            diff['after_header'] = 'schedule %s (created to replace it)' % (after.get('id') or '(new)')
+        return diff
+
+
+def check_input(module):
+    """Every rule that can be checked without the API, so that bad input never sends a request."""
+    params = module.params
+    problems = []
+    if not params['name'].strip():
+        problems.append('name must not be empty.')
+    if params['rename_from'] is not None and params['rename_from'] in ('', params['name']):
+        problems.append('rename_from must be the current name of the schedule, other than name.')
+    if params['cron_expression'] is not None:
+        problems.append(cron_problem(params['cron_expression'], option='cron_expression')
+                        or cron_interval_problem(params['cron_expression']))
+    if params['max_snapshots'] is not None:
+        problems.append(max_snapshots_problem(params['max_snapshots']))
+    if params['instances'] is not None:
+        if not params['instances']:
+            problems.append('instances must name at least one instance (a hostname or an instance ID).')
+        elif any(not (entry or '').strip() for entry in params['instances']):
+            problems.append('instances must not have empty entries.')
+    problems = [problem for problem in problems if problem]
+    if problems:
+        module.fail_json(msg=' '.join(problems))
+
+
+def main():
+    argument_spec = civo_argument_spec()
+    argument_spec.update(
+        name=dict(type='str', required=True),
+        rename_from=dict(type='str'),
+        description=dict(type='str'),
+        cron_expression=dict(type='str'),
+        max_snapshots=dict(type='int'),
+        instances=dict(type='list', elements='str'),
+        include_volumes=dict(type='bool', default=False),
+        paused=dict(type='bool', default=False),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        recreate=dict(type='bool', default=False),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    check_input(module)
+
+    api = CivoAPI(module)
+    resource = ScheduleResource(module, Schedules(api), InstanceLookup(api))
+    try:
+        schedule = resource.present() if module.params['state'] == 'present' else resource.absent()
+    except ScheduleLookupError as e:
+        module.fail_json(msg=str(e))
+    except CivoAPIError as e:
+        module.fail_json(msg=str(e), changed=resource.changed, **e.as_result())
+    module.exit_json(changed=resource.changed, schedule=schedule, diff=resource.diff(schedule))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,147 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, civo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: civo_snapshot_schedule_info
+short_description: List Civo snapshot schedules
+version_added: 0.2.0
+description:
+  - Lists the snapshot schedules of Civo's current API (C(/v2/resourcesnapshotschedules)), sorted by name, optionally only
+    the one of a name.
+  - One request. No match returns an empty list.
+author:
+  - civo.cloud contributors (@civo-community)
+extends_documentation_fragment:
+  - civo.cloud.civo
+attributes:
+  check_mode:
+    support: full
+    description: Runs normally in check mode; it only reads.
+  diff_mode:
+    support: N/A
+    description: Changes nothing, so there is nothing to diff.
+  action_group:
+    support: full
+    description: Use C(group/civo.cloud.civo) in C(module_defaults) to set the connection options once.
+    membership:
+      - civo.cloud.civo
+options:
+  name:
+    description: Only schedules with exactly this name.
+    type: str
+notes:
+  - Snapshot schedules are part of Civo's current snapshot API, which Civo documents for CivoStack Enterprise private regions.
+seealso:
+  - module: civo.cloud.civo_snapshot_schedule
+'''
+
+EXAMPLES = r'''
+- name: List every snapshot schedule
+  civo.cloud.civo_snapshot_schedule_info:
+  register: all_schedules
+
+- name: Show the paused ones
+  ansible.builtin.debug:
+    msg: "{{ all_schedules.schedules | selectattr('paused') | map(attribute='name') | list }}"
+
+- name: Look up one schedule by name
+  civo.cloud.civo_snapshot_schedule_info:
+    name: nightly
+  register: nightly
+'''
+
+RETURN = r'''
+schedules:
+  description:
+    - The schedules, sorted by name, each with the same keys as the C(schedule) that M(civo.cloud.civo_snapshot_schedule) returns.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: ID of the schedule.
+      type: str
+      sample: 5d3c2b1a-0f9e-4d8c-b7a6-1e2f3a4b5c6d
+    name:
+      description: Name of the schedule.
+      type: str
+      sample: nightly
+    description:
+      description: Description of the schedule, an empty string when it has none.
+      type: str
+      sample: Nightly snapshots of the web and database servers
+    cron_expression:
+      description: When the schedule runs, a 5-field cron expression.
+      type: str
+      sample: "0 3 * * *"
+    paused:
+      description: Whether the schedule is paused.
+      type: bool
+      sample: false
+    max_snapshots:
+      description: How many snapshots of each instance the schedule keeps.
+      type: int
+      sample: 7
+    instances:
+      description: IDs of the instances the schedule snapshots, as a plain list whatever shape the API answered in.
+      type: list
+      elements: str
+      sample: [4b1c5a1e-3c2f-4d1a-9a51-0c6f2a7e1001]
+    included_volumes:
+      description: IDs of the volumes the schedule includes in the snapshots, of all its instances.
+      type: list
+      elements: str
+      sample: []
+    status:
+      description: State of the schedule as the API tells it, for example V(active).
+      type: str
+      sample: active
+    last_snapshot:
+      description: The last snapshot the schedule took, null before its first run.
+      type: dict
+      contains:
+        id:
+          description: ID of the snapshot.
+          type: str
+        name:
+          description: Name of the snapshot.
+          type: str
+        state:
+          description: State of the snapshot as the API tells it.
+          type: str
+    created_at:
+      description: When the schedule was created, ISO 8601 in UTC.
+      type: str
+      sample: "2026-11-29T15:00:00+00:00"
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_schedules import Schedules, public
+
+
+def main():
+    argument_spec = civo_argument_spec()
+    argument_spec.update(name=dict(type='str'))
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    name = module.params['name']
+    if name is not None and not name.strip():
+        # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
+        module.fail_json(msg='name must not be an empty string. Leave it out to list every schedule.')
+    try:
+        schedules = Schedules(CivoAPI(module)).list()
+    except CivoAPIError as e:
+        module.fail_json(msg=str(e), **e.as_result())
+    found = [public(schedule) for schedule in schedules if name is None or schedule['name'] == name]
+    module.exit_json(changed=False, schedules=sorted(found, key=lambda schedule: (schedule['name'] or '', schedule['id'] or '')))
+
+
+if __name__ == '__main__':
+    main()

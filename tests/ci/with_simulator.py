@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, civo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Run one command against a Civo API simulator started for it: ansible-test integration (make integration-<core>) and
+the demo playbook (make demo). pytest suites use the `simulator` fixture of tests/conftest.py instead.
+
+    with_simulator.py [--new-seconds S] [--progress-seconds S] [--integration-config] [--summary] -- COMMAND ...
+
+The command gets CIVO_API_URL and CIVO_TOKEN (and no other CIVO_* variable). --integration-config writes
+tests/integration/integration_config.yml in the current folder (a copy of the tree: it may hold real-API settings in
+yours), which is how ansible-test integration hands the simulator to the targets. --summary prints the API requests the
+command made and the snapshots the account holds afterwards. The exit code is the command's.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import argparse
+import collections
+import os
+import secrets
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'simulator'))
+
+from civo_simulator import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+INTEGRATION_CONFIG = '''---
+# Written by tests/ci/with_simulator.py for the local Civo API simulator.
+civo_api_url: "%s"
+civo_api_token: "%s"
+civo_simulator: true
+'''
+
+
+def parse_args(argv):
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--new-seconds', type=float, default=0.2, help='time a simulated snapshot stays new')
+    parser.add_argument('--progress-seconds', type=float, default=0.6, help='time a simulated snapshot stays in-progress')
+    parser.add_argument('--integration-config', action='store_true', help='write tests/integration/integration_config.yml')
+    parser.add_argument('--summary', action='store_true', help='print the requests made and the snapshots held afterwards')
+    parser.add_argument('command', nargs='+', help='the command to run (after --)')
+    return parser.parse_args(argv)
+
+
+def print_summary(sim):
+    """What the command asked of the (simulated) Civo API, and what the account holds now."""
+    entries = [entry for entry in sim.log() if not str(entry.get('path', '')).startswith('/_sim/')]
+    counts = collections.Counter('%s %s -> %s' % (e.get('method'), e.get('path'), e.get('status')) for e in entries)
+    print('==> the command made %d Civo API request(s):' % len(entries))
+    for line, count in sorted(counts.items()):
+        print('      %3d x %s' % (count, line))
+    print('==> snapshots now held by the simulated account:')
+    for snap in sim.snapshots():
+        print('      %-30s %-12s instance %s' % (snap.get('name'), snap.get('status'), snap.get('hostname') or snap.get('instance_id')))
+
+
+def main(argv):
+    """Start the simulator, run the command, stop the simulator."""
+    args = parse_args(argv)
+    token = 'sim-' + secrets.token_hex(8)
+    with Simulator(token=token, new_seconds=args.new_seconds, progress_seconds=args.progress_seconds) as sim:
+        print('==> Civo API simulator at %s (snapshots: new %s s, in-progress %s s)' % (sim.url, args.new_seconds, args.progress_seconds))
+        if args.integration_config:
+            with open(os.path.join('tests', 'integration', 'integration_config.yml'), 'w', encoding='utf-8') as handle:
+                handle.write(INTEGRATION_CONFIG % (sim.url, token))
+        env = dict((key, value) for key, value in os.environ.items() if not key.startswith('CIVO_'))
+        env.update(CIVO_API_URL=sim.url, CIVO_TOKEN=token)
+        sys.stdout.flush()
+        code = subprocess.call(args.command, env=env)
+        if args.summary:
+            print_summary(sim)
+    print('==> %s exited with code %s' % (os.path.basename(args.command[0]), code))
+    return code
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

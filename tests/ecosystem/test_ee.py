@@ -1,0 +1,50 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, civo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""ansible-builder create makes a complete build context from docs/awx/execution-environment.yml with the built
+artifact, and the introspection the image build runs next finds the Python libraries the modules document."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+import shutil
+import sys
+
+import yaml
+
+from collection_facts import fragment_doc, load_yaml
+
+
+def test_ee_build_context_installs_the_collection_and_its_requirements(artifact, ansible_cli, tmp_path):
+    work = str(tmp_path)
+    definition = load_yaml('docs/awx/execution-environment.yml')
+    # The user-facing definition installs civo.cloud from Galaxy; here it installs the artifact, copied into the
+    # build context, so that the context is complete and buildable as it is.
+    shutil.copy2(artifact.tarball, work)
+    name = os.path.basename(artifact.tarball)
+    definition['dependencies']['galaxy'] = {'collections': [{'name': 'collections/%s' % name, 'type': 'file'}]}
+    definition['additional_build_files'] = [{'src': name, 'dest': 'collections'}]
+    with open(os.path.join(work, 'execution-environment.yml'), 'w', encoding='utf-8') as handle:
+        yaml.safe_dump(definition, handle, sort_keys=False)
+    context = os.path.join(work, 'context')
+    created = ansible_cli.run('ansible-builder', 'create', '-f', 'execution-environment.yml', '-c', context,
+                              '--output-filename', 'Containerfile', cwd=work)
+    assert created.returncode == 0, created.stdout + created.stderr
+    with open(os.path.join(context, 'Containerfile'), encoding='utf-8') as handle:
+        containerfile = handle.read()
+    assert [n for n in ('ansible-galaxy collection install', 'introspect', 'FROM $EE_BASE_IMAGE') if n not in containerfile] == []
+    assert os.path.isfile(os.path.join(context, '_build', 'collections', name))
+    # What the image build does next: introspect the installed collections. It must find the documented requirements.
+    pip_txt = os.path.join(work, 'pip.txt')
+    introspect = ansible_cli.run(sys.executable, os.path.join(context, '_build', 'scripts', 'introspect.py'), 'introspect',
+                                 artifact.collections_path, '--write-pip', pip_txt, '--write-bindep', os.path.join(work, 'bindep.txt'), cwd=work)
+    assert introspect.returncode == 0, introspect.stdout + introspect.stderr
+    with open(pip_txt, encoding='utf-8') as handle:
+        pip_lines = [line.strip() for line in handle if line.strip()]
+    documented = [str(r).split()[0] for r in fragment_doc().get('requirements', [])]
+    assert documented, 'the doc fragment lists no requirements'
+    assert [r for r in documented if not any(re.match(r'^%s\b' % re.escape(r), line) and 'civo.cloud' in line for line in pip_lines)] == [], pip_lines
