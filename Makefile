@@ -66,7 +66,7 @@ no_sanity_ignores = ! grep -Hs '^\s*[^\#[:space:]]' tests/sanity/ignore-*.txt
 # ansible-core warns on every task when requires_ansible excludes it: the integration output must never say so.
 no_requires_warning = ! grep -n 'does not support Ansible version' $(1)
 
-.PHONY: help test demo bench venv clean distclean units integration sanity $(CHECKS)
+.PHONY: help test demo try-awx-job docs-html bench venv clean distclean units integration sanity $(CHECKS)
 
 help:
 	@echo "make test         every check below, $(JOBS) at a time, going on past failures; then the table and 'N passed, N failed':"
@@ -78,7 +78,9 @@ help:
 	@echo "                  EE, galaxy-importer, AWX, molecule), bench-quick (tests/performance/bench.py --quick)"
 	@echo "make CHECK        one of those checks alone (PYTEST_ARGS='-k docsite' narrows a pytest one)"
 	@echo "make units|integration|sanity   that check on the default core $(DEFAULT_CORE)"
-	@echo "make demo         build + install the collection, run playbooks/backup.yml against the Civo API simulator"
+	@echo "make demo         build + install the collection, run playbooks/backup.yml twice against the Civo API simulator"
+	@echo "make try-awx-job  the AWX nightly job (docs/awx/nightly_snapshots.yml) twice against the simulator"
+	@echo "make docs-html    the docsite (modules, role, guides) as HTML in .build/docsite/build/html"
 	@echo "make bench        the performance benchmark, about 10 min (docs/performance.md); BENCH_ARGS='--quick', '--plot FILE'"
 	@echo "make venv         the tool virtualenv .venv;  make clean | distclean (also removes the virtualenvs)"
 
@@ -168,17 +170,34 @@ bench: $(VENV)/.stamp
 
 # The collection built from a copy of the tree and installed into .build/demo/collections only, so that a copy in
 # ~/.ansible/collections is never used; the simulator is slow on purpose (new 2 s, in-progress 8 s) to show the wait.
+# The playbook runs twice against the same simulator: the second run shows that it changes nothing.
 DEMO := $(CURDIR)/.build/demo
+install_demo_collection = $(call tree,demo) && cd $(call copy_of,demo) && \
+	$(CELL_VENV)/bin/ansible-galaxy collection build --force --output-path $(DEMO) && \
+	$(CELL_VENV)/bin/ansible-galaxy collection install --force -p $(DEMO)/collections $(DEMO)/civo-cloud-*.tar.gz
+with_demo_simulator = ANSIBLE_COLLECTIONS_PATH=$(DEMO)/collections ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
+	ANSIBLE_PYTHON_INTERPRETER=$(CELL_VENV)/bin/python ANSIBLE_LOCALHOST_WARNING=false \
+	ANSIBLE_INVENTORY_UNPARSED_WARNING=false $(CELL_VENV)/bin/python tests/ci/with_simulator.py
 demo: $(CELL_VENV)/.stamp
-	@echo "==> step 1/3: build and install the collection (ansible-core $(DEFAULT_CORE))"
-	@$(call tree,demo) && cd $(call copy_of,demo) && \
-		$(CELL_VENV)/bin/ansible-galaxy collection build --force --output-path $(DEMO) && \
-		$(CELL_VENV)/bin/ansible-galaxy collection install --force -p $(DEMO)/collections $(DEMO)/civo-cloud-*.tar.gz
-	@echo "==> steps 2-3/3: start the Civo API simulator, run ansible-playbook playbooks/backup.yml"
-	@ANSIBLE_COLLECTIONS_PATH=$(DEMO)/collections ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
-		ANSIBLE_PYTHON_INTERPRETER=$(CELL_VENV)/bin/python ANSIBLE_LOCALHOST_WARNING=false \
-		ANSIBLE_INVENTORY_UNPARSED_WARNING=false $(CELL_VENV)/bin/python tests/ci/with_simulator.py \
-		--new-seconds 2 --progress-seconds 8 --summary -- $(CELL_VENV)/bin/ansible-playbook playbooks/backup.yml
+	@echo "==> step 1/3: build and install the collection (ansible-core $(DEFAULT_CORE)) into $(DEMO)/collections"
+	@$(install_demo_collection)
+	@echo "==> steps 2-3/3: start the Civo API simulator, run ansible-playbook playbooks/backup.yml, then once more"
+	@$(with_demo_simulator) --new-seconds 2 --progress-seconds 8 --summary --again --explain -- \
+		$(CELL_VENV)/bin/ansible-playbook playbooks/backup.yml
+
+# The AWX guide's "Try the job before AWX runs it": the nightly job with the environment its credential injects, twice
+# (the second run changes nothing), against a simulator; extra variables in NIGHTLY_VARS.
+NIGHTLY_VARS ?= {"nightly_instances": ["web-1", "db-1"]}
+try-awx-job: $(CELL_VENV)/.stamp
+	@$(install_demo_collection)
+	@$(with_demo_simulator) --summary --again -- $(CELL_VENV)/bin/ansible-playbook docs/awx/nightly_snapshots.yml -e '$(NIGHTLY_VARS)'
+
+# The docsite (modules, roles, guides) as HTML, built as the docsite check builds it, kept in .build/docsite.
+DOCSITE := $(CURDIR)/.build/docsite
+docs-html: $(VENV)/.stamp
+	@$(call tree,docs-html) && cd $(call copy_of,docs-html) && $(TOOLS_PATH) ANSIBLE_COLLECTIONS_PATH=$(COPIES)/docs-html \
+		$(VENV)/bin/python tests/ecosystem/docsite.py $(DOCSITE)
+	@echo "==> the docsite is in $(DOCSITE)/build/html: open $(DOCSITE)/build/html/index.html"
 
 # Keeps tests/integration/integration_config.yml: it may hold your real-API settings (the checks write theirs in a copy).
 clean:

@@ -2,13 +2,15 @@
 # Copyright: (c) 2026, civo.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""ansible-builder create makes a complete build context from docs/awx/execution-environment.yml with the built
-artifact, and the introspection the image build runs next finds the Python libraries the modules document."""
+"""ansible-builder create makes a build context from every execution environment definition of the tree, as the AWX guide
+runs it (`-f execution-environment.yml` beside it), and a complete one from docs/awx/execution-environment.yml with the
+built artifact; the introspection the image build runs next finds the Python libraries the modules document."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import glob
 import os
 import re
 import shutil
@@ -17,6 +19,24 @@ import sys
 import yaml
 
 from collection_facts import fragment_doc, load_yaml
+from collection_under_test import REPO_ROOT
+
+
+def ee_definitions():
+    """Every file of the tree named execution-environment.yml (or .yaml), relative to the tree."""
+    found = glob.glob(os.path.join(REPO_ROOT, '**', 'execution-environment.y*ml'), recursive=True)
+    return sorted(os.path.relpath(p, REPO_ROOT) for p in found if not os.path.relpath(p, REPO_ROOT).startswith(('tests', '.')))
+
+
+def test_every_ee_definition_builds_a_context_as_the_guide_says(ansible_cli, tmp_path):
+    assert 'docs/awx/execution-environment.yml' in ee_definitions()
+    for definition in ee_definitions():
+        context = str(tmp_path / definition.replace(os.sep, '_'))
+        # The guide: cd to the folder of the definition, ansible-builder build -f execution-environment.yml.
+        created = ansible_cli.run('ansible-builder', 'create', '-f', os.path.basename(definition), '-c', context,
+                                  '--output-filename', 'Containerfile', cwd=os.path.join(REPO_ROOT, os.path.dirname(definition)))
+        assert created.returncode == 0, '%s: %s' % (definition, created.stdout + created.stderr)
+        assert os.path.isfile(os.path.join(context, 'Containerfile')), definition
 
 
 def test_ee_build_context_installs_the_collection_and_its_requirements(artifact, ansible_cli, tmp_path):
