@@ -103,6 +103,27 @@ instances:
       description: When the instance was created, as the API writes it.
       type: str
       sample: "2026-11-01T09:12:44Z"
+retried_requests:
+  description:
+    - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and why.
+    - With C(-vvv) or more also RV(retried_requests.attempts), each retry in order.
+  returned: always
+  type: dict
+  version_added: 0.2.0
+  sample: {count: 1, reasons: {"HTTP 503": 1}}
+  contains:
+    count:
+      description: Number of retried attempts; 0 when every request succeeded at once.
+      type: int
+    reasons:
+      description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries it caused.
+      type: dict
+    attempts:
+      description: Each retry, from C(-vvv) on.
+      returned: when the verbosity is 3 or more
+      type: list
+      elements: dict
+      sample: [{request: GET /v2/snapshots, attempt: 1, reason: HTTP 503, waited: 0.4}]
 '''
 
 from ansible.module_utils.basic import AnsibleModule
