@@ -555,7 +555,7 @@ def collections_path_under_test():
 def collections_path_or_exit(path):
     module = os.path.join(path, 'ansible_collections', 'civo', 'cloud', 'plugins', 'modules', 'civo_snapshot.py')
     if not os.path.exists(module):
-        sys.stderr.write('No civo.cloud collection under %s (looked for %s). Set CIVO_COLLECTIONS_PATH to a folder holding '
+        sys.stderr.write('No civo.cloud collection under %s (looked for %s). Give --compare a folder holding '
                          'ansible_collections/civo/cloud, e.g. mkdir -p /tmp/coll/ansible_collections/civo && '
                          'ln -s "$PWD" /tmp/coll/ansible_collections/civo/cloud\n' % (path, module))
         sys.exit(2)
