@@ -562,13 +562,20 @@ class Simulator(current_api.CurrentApi):
                 raise ValueError('the body must be a JSON %s' % ('object' if kind is dict else 'list'))
             return data
 
+        # Named functions, not lambdas: pylint 3.0 (ansible-core 2.16's sanity) calls `lambda: f(**x)` unnecessary.
+        def reset():
+            return self.reset(**(data or {}))
+
+        def configure():
+            return self.configure(**need(dict))
+
         routes = {
             ('GET', '/_sim/health'): lambda: {'ok': True},
             ('GET', '/_sim/log'): self.log,
             ('DELETE', '/_sim/log'): self.clear_log,
-            ('POST', '/_sim/reset'): lambda: self.reset(**(data or {})),
+            ('POST', '/_sim/reset'): reset,
             ('GET', '/_sim/config'): self.config,
-            ('POST', '/_sim/config'): lambda: self.configure(**need(dict)),
+            ('POST', '/_sim/config'): configure,
             ('GET', '/_sim/faults'): self.faults,
             ('POST', '/_sim/faults'): lambda: [self.add_fault(**fault) for fault in (data if isinstance(data, list) else [need(dict)])],
             ('DELETE', '/_sim/faults'): self.clear_faults,
