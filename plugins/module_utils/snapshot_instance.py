@@ -30,6 +30,8 @@ SNAPSHOT_FIELDS = (
 # A 404 with one of these codes (or none) means "no such snapshot": the goal of a delete is reached.
 SNAPSHOT_GONE_CODES = (None, '', 'database_snapshot_not_found')
 INSTANCE_GONE_CODES = ('database_instance_not_found', 'database_instance_find')
+# What the 404 of a region without this API advises by default: civo_snapshot and civo_snapshot_info can use the other API.
+USE_THE_ACCOUNT_API = 'Use snapshot_api: account (the default) in this region.'
 
 
 class InstanceSnapshotAPIError(Exception):
@@ -76,13 +78,21 @@ def normalise_resource_snapshot(raw, region=None):
                               instance_id=instance.get('id'), region=region)
 
 
+class SnapshotLookupError(Exception):
+    """No snapshot of the instance has the id or name asked for, or several have that name."""
+
+
 class InstanceSnapshots:
-    """The snapshot endpoints of the per-instance API, in the shape the modules use."""
+    """The snapshot endpoints of the per-instance API, in the shape the modules use.
+
+    unavailable_advice ends the error of a region without this API: what the caller can do instead.
+    """
 
     api_name = 'instance'
 
-    def __init__(self, api):
+    def __init__(self, api, unavailable_advice=USE_THE_ACCOUNT_API):
         self.api = api
+        self.unavailable_advice = unavailable_advice
 
     # Reading
     def list(self, instance_id=None):
@@ -103,6 +113,23 @@ class InstanceSnapshots:
     def find_all(self, name, instance_id):
         """Every snapshot of this exact name of the instance, newest first (one request)."""
         return newest_first([snapshot for snapshot in self.list(instance_id) if snapshot['name'] == name])
+
+    def find(self, instance_id, id_or_name, hostname=None):
+        """The instance's one snapshot with this id, else with this name (one request); SnapshotLookupError if none or several.
+
+        The list is read rather than a GET by id: no source confirms that the API resolves a name in the path.
+        """
+        snapshots = self.list(instance_id)
+        matches = ([snapshot for snapshot in snapshots if snapshot['id'] == id_or_name]
+                   or [snapshot for snapshot in snapshots if snapshot['name'] == id_or_name])
+        if len(matches) == 1:
+            return matches[0]
+        instance = hostname or instance_id
+        if not matches:
+            names = ', '.join(sorted(set(snapshot['name'] or snapshot['id'] for snapshot in snapshots))) or 'none'
+            raise SnapshotLookupError("Instance %s has no snapshot with id or name '%s' (its snapshots: %s)." % (instance, id_or_name, names))
+        raise SnapshotLookupError("Instance %s has %d snapshots named '%s' (ids %s): give the id instead." % (
+            instance, len(matches), id_or_name, ', '.join(snapshot['id'] for snapshot in matches)))
 
     def get(self, instance_id, snapshot_id):
         """The snapshot by id, or None when it is gone."""
@@ -188,7 +215,7 @@ class InstanceSnapshots:
     def _explain_404(self, error, instance_id):
         region = 'region %s' % self.api.region if self.api.region else "the account's default region"
         unavailable = ("The Civo API in %s does not offer the per-instance snapshot API (snapshot_api=instance): %s. Civo documents it "
-                       "for CivoStack Enterprise private regions. Use snapshot_api: account (the default) in this region." % (region, error))
+                       "for CivoStack Enterprise private regions. %s" % (region, error, self.unavailable_advice))
         if instance_id is None:
             return InstanceSnapshotAPIError(unavailable, error)
         if error.code in INSTANCE_GONE_CODES:

@@ -8,8 +8,7 @@ The shapes (current-api.md 1a, 1b): the restore answers a restore *operation*, f
 ``{resource_type, instance}`` (the resource-level form), and there is no endpoint to read that operation again. So a
 restore is followed by polling the instance: by id when restored in place, by hostname when it is a new instance.
 
-Finding the snapshot and reading its state is kept minimal here on purpose; it is the same job as the instance
-snapshot backend (snapshot_instance.py) and moves there once both have landed.
+Finding the snapshot, reading its state and waiting for it are the instance snapshot backend's (snapshot_instance.py).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,18 +21,13 @@ from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPIError
 from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import (
-    COMPLETE, FAILED, SnapshotWaitError, normalise_timestamp, poll_intervals,
-)
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import normalise_timestamp, poll_intervals
 
 # The fields of civogo's InstanceRestoreInfo, the one shape `restore` is returned in.
 RESTORE_FIELDS = ('id', 'name', 'hostname', 'description', 'from_snapshot', 'private_ipv4', 'overwrite_existing',
                   'status', 'created_at', 'completed_at')
-# Snapshot state spellings seen in Civo's sources (current-api.md 0.5), compared case-insensitively. No source shows a
-# failed state; 'failed' and 'error' are the likely words. Anything else counts as "not done yet".
-SNAPSHOT_COMPLETE_STATES = ('complete', 'completed', 'available', 'ready')
-SNAPSHOT_FAILED_STATES = ('failed', 'error')
-SNAPSHOT_NEW_STATES = ('', 'new', 'pending')
+# The snapshot as the module returns it: a few keys of snapshot_instance's shape, with `state` for its api_status.
+RESTORED_SNAPSHOT_FIELDS = ('id', 'name', 'description', 'status', 'created_at')
 
 INSTANCE_ACTIVE = 'ACTIVE'
 INSTANCE_RESTORING = 'RESTORING'
@@ -73,26 +67,13 @@ def normalise_restore(body):
     return restore
 
 
-def snapshot_status(raw):
-    """An instance snapshot's state (any spelling) as one of snapshot_common.KNOWN_STATUSES."""
-    state = (raw or {}).get('status')
-    state = (state.get('state') if isinstance(state, dict) else state) or ''
-    state = state.strip().lower()
-    if state in SNAPSHOT_COMPLETE_STATES:
-        return COMPLETE
-    if state in SNAPSHOT_FAILED_STATES:
-        return FAILED
-    return 'new' if state in SNAPSHOT_NEW_STATES else 'in-progress'
-
-
-def normalise_snapshot(raw):
-    """The instance snapshot as the restore reports it: the API's fields plus `status`, one of KNOWN_STATUSES."""
-    status = raw.get('status')
-    return {
-        'id': raw.get('id'), 'name': raw.get('name'), 'description': raw.get('description'),
-        'status': snapshot_status(raw), 'state': status.get('state') if isinstance(status, dict) else status,
-        'created_at': normalise_timestamp(raw.get('created_at')),
-    }
+def restored_snapshot(snapshot):
+    """An instance snapshot (snapshot_instance's shape) as the restore reports it; {} for none."""
+    if not snapshot:
+        return {}
+    restored = dict((field, snapshot.get(field)) for field in RESTORED_SNAPSHOT_FIELDS)
+    restored['state'] = snapshot.get('api_status')
+    return restored
 
 
 def instance_status(instance):
@@ -108,7 +89,7 @@ def is_restoring_from(instance, snapshot_id):
 
 
 class SnapshotRestoreAPI:
-    """The requests of one restore: the source instance, its snapshot, the restore itself, and the waits."""
+    """The requests of one restore: the source instance, the restore itself, and the wait for the restored instance."""
 
     def __init__(self, api):
         self.api = api
@@ -126,53 +107,6 @@ class SnapshotRestoreAPI:
     def instances_with_hostname(self, hostname):
         """Every instance listed with this hostname, read afresh (a restore may just have added one)."""
         return [item for item in InstanceLookup(self.api).all() if item.get('hostname') == hostname]
-
-    def find_snapshot(self, instance, id_or_name):
-        """The instance's snapshot with this id, else this name; RestoreError when unknown, ambiguous or not offered.
-
-        The list is read rather than GET by name: no source confirms that the API resolves names in the path.
-        """
-        path = '/v2/instances/%s/snapshots' % quote(instance['id'], safe='')
-        try:
-            body = self.api.get(path)
-        except CivoAPIError as e:
-            if e.status == 404:
-                # GET /v2/instances/:id just found the instance: a 404 here means this region has no such API.
-                raise RestoreError(
-                    "The region%s does not offer instance snapshots (%s answered HTTP 404, %s); Civo documents them for CivoStack "
-                    "Enterprise private regions only. Nothing was changed." % (self._in_region(), path, e.code or e.reason),
-                    **e.as_result())
-            raise
-        if not isinstance(body, list):
-            raise CivoAPIError('GET', path, cause='expected a JSON array of snapshots, got %s' % type(body).__name__)
-        by_id = [item for item in body if item.get('id') == id_or_name]
-        matches = by_id or [item for item in body if item.get('name') == id_or_name]
-        if len(matches) == 1:
-            return normalise_snapshot(matches[0])
-        if not matches:
-            names = ', '.join(sorted(set(item.get('name') or item.get('id') for item in body))) or 'none'
-            raise RestoreError("Instance %s has no snapshot with id or name '%s' (its snapshots: %s). Nothing was changed." % (
-                instance.get('hostname') or instance['id'], id_or_name, names))
-        raise RestoreError("Instance %s has %d snapshots named '%s' (ids %s): give the id as snapshot. Nothing was changed." % (
-            instance.get('hostname') or instance['id'], len(matches), id_or_name, ', '.join(item.get('id') for item in matches)))
-
-    def wait_snapshot_complete(self, instance_id, snapshot, deadline):
-        """Poll the snapshot until it is complete; SnapshotWaitError if it fails or time runs out."""
-        path = '/v2/instances/%s/snapshots/%s' % (quote(instance_id, safe=''), quote(snapshot['id'], safe=''))
-        for interval in poll_intervals():
-            if snapshot['status'] == COMPLETE:
-                return snapshot
-            if snapshot['status'] == FAILED:
-                raise SnapshotWaitError("Snapshot '%s' failed (state '%s'): it cannot be restored. Nothing was changed." % (
-                    snapshot['name'], snapshot['state']), snapshot)
-            left = deadline - time.time()
-            if left <= 0:
-                raise SnapshotWaitError(
-                    "Timed out waiting for snapshot '%s' to complete before restoring it (state '%s'). Nothing was restored: "
-                    "run the task again later, or raise wait_timeout." % (snapshot['name'], snapshot['state']), snapshot)
-            time.sleep(min(interval, left))
-            snapshot = normalise_snapshot(self.api.get(path))
-        return snapshot  # pragma: no cover (the generator never ends)
 
     def restore(self, instance, snapshot, options):
         """Start the restore; the operation, normalised. options: description, hostname, private_ipv4, overwrite_existing."""

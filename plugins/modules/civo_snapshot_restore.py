@@ -108,27 +108,12 @@ seealso:
 '''
 
 EXAMPLES = r'''
-# civo.cloud.civo_snapshot speaks the account-wide API; until it takes per-instance snapshots,
-# the first two tasks take one with the API directly.
-- name: Look up the instance web-1
-  ansible.builtin.uri:
-    url: "{{ lookup('ansible.builtin.env', 'CIVO_API_URL', default='https://api.civo.com') }}/v2/instances?per_page=100"
-    headers:
-      Authorization: "bearer {{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
-  register: listed
-
-- name: Snapshot web-1 with the per-instance API
-  ansible.builtin.uri:
-    url: "{{ lookup('ansible.builtin.env', 'CIVO_API_URL', default='https://api.civo.com') }}/v2/instances/{{ web_1.id }}/snapshots"
-    method: POST
-    headers:
-      Authorization: "bearer {{ lookup('ansible.builtin.env', 'CIVO_TOKEN') }}"
-    body_format: json
-    body:
-      name: web-1-before-upgrade
-    status_code: [200, 201]
-  vars:
-    web_1: "{{ listed.json['items'] | selectattr('hostname', 'equalto', 'web-1') | first }}"
+- name: Snapshot web-1 with the per-instance API, without waiting for it to complete
+  civo.cloud.civo_snapshot:
+    snapshot_api: instance
+    name: web-1-before-upgrade
+    instance: web-1
+    wait: false
 
 - name: Build a copy of web-1 from the snapshot, as web-1-copy (waits for the snapshot, then for the new instance)
   civo.cloud.civo_snapshot_restore:
@@ -141,6 +126,12 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "web-1-copy is {{ copy.instance.id }}, restored by operation {{ copy.restore.id }}"
 
+- name: List web-1's snapshots, newest first
+  civo.cloud.civo_snapshot_info:
+    snapshot_api: instance
+    instance: web-1
+  register: web_1_snapshots
+
 - name: See what restoring web-1 in place would do, without doing it
   civo.cloud.civo_snapshot_restore:
     instance: web-1
@@ -148,10 +139,10 @@ EXAMPLES = r'''
     overwrite_existing: true
   check_mode: true
 
-- name: Put web-1 back to the state of the snapshot (its current disk state is lost)
+- name: Put web-1 back to the state of its newest snapshot, by ID (its current disk state is lost)
   civo.cloud.civo_snapshot_restore:
     instance: web-1
-    snapshot: web-1-before-upgrade
+    snapshot: "{{ web_1_snapshots.snapshots[0].id }}"
     overwrite_existing: true
     description: upgrade to 2.4 failed, going back
 '''
@@ -273,19 +264,27 @@ from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI
 from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup, InstanceLookupError
 from ansible_collections.civo.cloud.plugins.module_utils.input_rules import hostname_problem, ipv4_problem
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import COMPLETE, FAILED, SnapshotWaitError
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_instance import (
+    InstanceSnapshotAPIError, InstanceSnapshots, SnapshotLookupError,
+)
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_restore import (
     INSTANCE_ACTIVE, InstanceWaitError, RestoreError, SnapshotRestoreAPI, instance_status, is_restoring_from, normalise_restore,
+    restored_snapshot,
 )
+
+# Restoring needs the per-instance API: unlike civo_snapshot, this module has no other API to point to.
+NO_OTHER_API = 'Restoring needs that API. Nothing was changed.'
 
 
 class SnapshotRestore:
     """Restores one snapshot as asked, or finds it already done, and builds the module's result."""
 
-    def __init__(self, module, restores, instances):
+    def __init__(self, module, restores, instances, snapshots):
         self.module = module
         self.params = module.params
         self.restores = restores
         self.instances = instances
+        self.snapshots = snapshots
         self.deadline = time.time() + self.params['wait_timeout']
         self.changed = False
         self.result = dict(restore={}, instance={}, snapshot={})
@@ -321,7 +320,7 @@ class SnapshotRestore:
             self.before = existing[0]
             self.settle(existing[0], hostname=hostname, seen_busy=True)
             return
-        snapshot = self.ready(source, self.find_snapshot(source))
+        snapshot = self.ready(self.find_snapshot(source))
         self.start(source, snapshot, dict(hostname=hostname, status=INSTANCE_ACTIVE, region=source.get('region'),
                                           private_ipv4=self.params['private_ipv4']))
         self.settle(self.result['instance'], hostname=hostname)
@@ -333,7 +332,7 @@ class SnapshotRestore:
             # A restore that an earlier run started (and timed out waiting for) is still going: wait for it.
             self.settle(source, instance_id=source['id'], seen_busy=True)
             return
-        snapshot = self.ready(source, snapshot)
+        snapshot = self.ready(snapshot)
         predicted = dict(source, status=INSTANCE_ACTIVE)
         if self.params['private_ipv4']:
             predicted['private_ipv4'] = self.params['private_ipv4']
@@ -341,25 +340,31 @@ class SnapshotRestore:
         self.settle(predicted, instance_id=source['id'])
 
     def find_snapshot(self, source):
-        snapshot = self.restores.find_snapshot(source, self.params['snapshot'])
-        self.result['snapshot'] = snapshot
+        try:
+            snapshot = self.snapshots.find(source['id'], self.params['snapshot'], source.get('hostname'))
+        except SnapshotLookupError as e:
+            raise RestoreError('%s Nothing was changed.' % e)
+        except InstanceSnapshotAPIError as e:
+            raise RestoreError(str(e), **e.as_result())
+        self.result['snapshot'] = restored_snapshot(snapshot)
         return snapshot
 
-    def ready(self, source, snapshot):
+    def ready(self, snapshot):
         """The snapshot once complete; fails on a failed one, or on one still being taken with wait=false."""
         if snapshot['status'] == FAILED:
             raise RestoreError("Snapshot '%s' failed (state '%s'): it cannot be restored. Nothing was changed." % (
-                snapshot['name'], snapshot['state']))
+                snapshot['name'], snapshot['api_status']))
         if snapshot['status'] == COMPLETE or self.module.check_mode:
             return snapshot
         if not self.params['wait']:
             raise RestoreError("Snapshot '%s' is still being taken (state '%s'). Nothing was restored: run the task again once it is "
-                               "complete, or set wait: true to wait for it first." % (snapshot['name'], snapshot['state']))
+                               "complete, or set wait: true to wait for it first." % (snapshot['name'], snapshot['api_status']))
         try:
-            snapshot = self.restores.wait_snapshot_complete(source['id'], snapshot, self.deadline)
+            # wait_timeout covers the snapshot and the restored instance together: the snapshot gets what is left of it.
+            snapshot = self.snapshots.wait_complete(snapshot, int(round(self.deadline - time.time())))
         except SnapshotWaitError as e:
-            raise RestoreError(str(e), snapshot=e.snapshot)
-        self.result['snapshot'] = snapshot
+            raise RestoreError('%s Nothing was restored.' % e, snapshot=restored_snapshot(e.snapshot))
+        self.result['snapshot'] = restored_snapshot(snapshot)
         return snapshot
 
     def start(self, source, snapshot, predicted_instance):
@@ -442,7 +447,8 @@ def main():
     check_input(module)
 
     api = CivoAPI(module)
-    resource = SnapshotRestore(module, SnapshotRestoreAPI(api), InstanceLookup(api))
+    snapshots = InstanceSnapshots(api, unavailable_advice=NO_OTHER_API)
+    resource = SnapshotRestore(module, SnapshotRestoreAPI(api), InstanceLookup(api), snapshots)
     try:
         result = resource.run()
     except RestoreError as e:

@@ -88,3 +88,30 @@ def test_the_factory_builds_the_backend_the_option_names():
     assert isinstance(backend.snapshot_backend(Module('account'), api=object()), AccountSnapshots)
     assert isinstance(backend.snapshot_backend(Module('instance'), api=object()), instance.InstanceSnapshots)
     assert backend.snapshot_api_argument_spec()['snapshot_api']['fallback'][1] == ['CIVO_SNAPSHOT_API']
+
+
+class ListedSnapshots:
+    """Answers the list of i-web-1's snapshots, the one request InstanceSnapshots.find sends."""
+
+    region = 'LON1'
+
+    def __init__(self, *snapshots):
+        self.snapshots = [dict(id=snapshot_id, name=name, status={'state': 'completed'}) for snapshot_id, name in snapshots]
+
+    def request(self, method, path, json_body=None):
+        assert (method, path) == ('GET', '/v2/instances/i-web-1/snapshots')
+        return self.snapshots
+
+
+def test_find_matches_an_id_before_a_name():
+    snapshots = instance.InstanceSnapshots(ListedSnapshots(('s-1', 's-2'), ('s-2', 'before')))
+    assert snapshots.find('i-web-1', 's-2')['name'] == 'before'
+    assert snapshots.find('i-web-1', 's-1')['id'] == 's-1'
+
+
+def test_find_by_a_name_that_is_not_unique_or_not_there_names_the_choices():
+    snapshots = instance.InstanceSnapshots(ListedSnapshots(('s-1', 'before'), ('s-2', 'before'), ('s-3', 'nightly')))
+    with pytest.raises(instance.SnapshotLookupError, match=r"web-1 has 2 snapshots named 'before' \(ids s-2, s-1\)"):
+        snapshots.find('i-web-1', 'before', hostname='web-1')
+    with pytest.raises(instance.SnapshotLookupError, match=r"i-web-1 has no snapshot .* 'nope' \(its snapshots: before, nightly\)"):
+        snapshots.find('i-web-1', 'nope')

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, civo.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The restore operation's shapes, the snapshot state spellings, and the restore input rules."""
+"""The restore operation's shapes, the snapshot as the restore reports it, and the restore input rules."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,6 +12,7 @@ import pytest
 
 from ansible_collections.civo.cloud.plugins.module_utils import input_rules as rules
 from ansible_collections.civo.cloud.plugins.module_utils import snapshot_restore as restore
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_instance import normalise_snapshot
 
 FLAT = {'id': 'restore-op-67890', 'name': 'restored-snapshot-op-name', 'hostname': 'restored-instance',
         'description': 'Restored snapshot', 'from_snapshot': '12345', 'private_ipv4': '10.0.0.5', 'overwrite_existing': False,
@@ -31,19 +32,16 @@ def test_an_operation_with_the_older_include_volumes_field_keeps_the_known_field
     assert 'include_volumes' not in operation and operation['status'] == {'state': 'in_progress'}
 
 
-@pytest.mark.parametrize('state, status', [
-    ('Complete', 'complete'), ('completed', 'complete'), ('available', 'complete'), ('Ready', 'complete'),
-    ('failed', 'failed'), ('Error', 'failed'), ('pending', 'new'), ('', 'new'), (None, 'new'),
-    ('in_progress', 'in-progress'), ('creating', 'in-progress'), ('something new', 'in-progress'),
-])
-def test_every_seen_state_spelling_maps_case_insensitively(state, status):
-    assert restore.snapshot_status({'status': {'state': state}}) == status
-
-
-def test_a_snapshot_is_reported_with_its_own_spelling_kept():
-    snapshot = restore.normalise_snapshot({'id': 's', 'name': 'n', 'status': {'state': 'Complete'}, 'created_at': '2025-04-01T09:11:14Z'})
-    assert snapshot == {'id': 's', 'name': 'n', 'description': None, 'status': 'complete', 'state': 'Complete',
+@pytest.mark.parametrize('state, status', [('Complete', 'complete'), ('creating', 'in-progress'), ('Error', 'failed'), ('', 'new')])
+def test_a_snapshot_is_reported_in_the_restores_shape_with_its_own_spelling_kept(state, status):
+    raw = {'id': 's', 'name': 'n', 'description': 'before', 'status': {'state': state}, 'created_at': '2025-04-01T09:11:14Z'}
+    snapshot = restore.restored_snapshot(normalise_snapshot(raw, 'i-web-1', 'LON1'))
+    assert snapshot == {'id': 's', 'name': 'n', 'description': 'before', 'status': status, 'state': state,
                         'created_at': '2025-04-01T09:11:14+00:00'}
+
+
+def test_no_snapshot_is_reported_as_an_empty_dict():
+    assert restore.restored_snapshot({}) == {}
 
 
 @pytest.mark.parametrize('instance, expected', [

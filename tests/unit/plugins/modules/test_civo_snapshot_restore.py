@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.civo.cloud.plugins.module_utils import snapshot_restore
+from ansible_collections.civo.cloud.plugins.module_utils import snapshot_instance, snapshot_restore
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError
 from ansible_collections.civo.cloud.plugins.modules import civo_snapshot_restore
 
@@ -104,6 +104,7 @@ def civo(monkeypatch):
         method, path, params, json_body))
     clock = VirtualTime(start=1000000.0)
     monkeypatch.setattr(snapshot_restore, 'time', clock)
+    monkeypatch.setattr(snapshot_instance, 'time', clock)
     monkeypatch.setattr(civo_snapshot_restore, 'time', clock)
     fake.clock = clock
     return fake
@@ -247,7 +248,7 @@ def test_an_unknown_snapshot_names_the_snapshots_there_are(civo, run):
 def test_two_snapshots_of_one_name_need_the_id(civo, run):
     civo.snapshots['i-web-1'].append(civo.snapshot('s-2', 'before', 'completed'))
     result, failed = run(civo_snapshot_restore, in_place())
-    assert failed and 's-1, s-2' in result['msg']
+    assert failed and "2 snapshots named 'before'" in result['msg'] and 's-1' in result['msg'] and 's-2' in result['msg']
     result, failed = run(civo_snapshot_restore, in_place(snapshot='s-2'))
     assert not failed and civo.mutations() == [('POST', SNAPSHOTS + '/s-2/restore')]
 
@@ -263,7 +264,8 @@ def test_a_region_without_the_api_is_told_apart(civo, run):
     civo.current_api = False
     result, failed = run(civo_snapshot_restore, dict(instance_id='i-web-1', snapshot='before', overwrite_existing=True))
     assert failed and civo.mutations() == []
-    assert 'does not offer instance snapshots' in result['msg']
+    assert 'does not offer the per-instance snapshot API' in result['msg'] and 'Restoring needs that API' in result['msg']
+    assert 'snapshot_api: account' not in result['msg']
     assert result['api_error']['status'] == 404 and result['api_error']['code'] == 'not_found'
 
 
