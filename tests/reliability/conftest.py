@@ -11,11 +11,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'simulator'))
 
-from collection_under_test import collections_path  # noqa: E402  pylint: disable=wrong-import-position
-
-# The harness takes the collection under test from CIVO_COLLECTIONS_PATH: give it the one rule's answer.
-os.environ['CIVO_COLLECTIONS_PATH'] = collections_path()
-
 import reliability_harness  # noqa: E402  pylint: disable=wrong-import-position
 
 # The tests that call the shared client's helpers directly import it from the collections tree under test.

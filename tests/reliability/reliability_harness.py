@@ -16,12 +16,13 @@ import subprocess
 import sys
 import time
 
+from collection_under_test import collections_path  # the one rule (tests/ci), on sys.path through tests/conftest.py
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
 PLAYBOOK = os.path.join(HERE, 'playbooks', 'cells.yml')
 OUTPUT_DIR = os.path.join(REPO_ROOT, 'tests', 'output', 'reliability')
 SIMULATOR_DIR = os.path.join(REPO_ROOT, 'tests', 'simulator')
-DEFAULT_COLLECTIONS_PATH = '/tmp/coll'
 
 # The valid token of every simulator in the session: random, so that finding it in any output is proof of a leak.
 SESSION_TOKEN = 'rel-valid-' + secrets.token_hex(16)
@@ -34,11 +35,6 @@ DB_1 = '4b1c5a1e-3c2f-4d1a-9a51-0c6f2a7e1003'
 
 WRITE_METHODS = ('PUT', 'DELETE')
 PLAYBOOK_TIMEOUT = 240
-
-
-def collections_path():
-    """The folder holding ansible_collections/civo/cloud: the make-test runner's copy, else the hand-made symlink tree."""
-    return os.environ.get('CIVO_COLLECTIONS_PATH') or DEFAULT_COLLECTIONS_PATH
 
 
 def new_token(label):
