@@ -4,7 +4,7 @@ Serves the /v2 snapshot and instance endpoints of the reference contract over re
 loopback, and unauthenticated /_sim/* control endpoints (request log, fault injection,
 configuration, direct state manipulation). Standard library only.
 
-    python tests/simulator/civo_simulator.py --port 0 --url-file /tmp/civo-url
+    python tests/simulator/civo_simulator.py --port 0 --url-file "${TMPDIR:-/tmp}/civo-url"
 
     with Simulator(new_seconds=0.2) as sim:
         ...  # point clients at sim.url with token 'sim-token'
