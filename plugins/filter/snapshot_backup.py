@@ -18,7 +18,6 @@ import json
 import re
 
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.six import string_types
 from ansible.utils.display import Display
 
 from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup, InstanceLookupError
@@ -54,23 +53,23 @@ def _integer(options, key, minimum, problems, why):
 
 def _items(instances):
     """snapshot_backup_instances as a list: a comma-separated string is what the argument spec's list type accepts too."""
-    if isinstance(instances, string_types):
+    if isinstance(instances, str):
         return [item.strip() for item in instances.split(',') if item.strip()]
     return list(instances or [])
 
 
 def _item_label_and_id(item):
     """(label, id) of a well-formed item of snapshot_backup_instances, else None."""
-    if isinstance(item, string_types):
+    if isinstance(item, str):
         return (item, None) if ITEM_NAME.match(item) else None
     if not isinstance(item, dict) or set(item) - {'name', 'id'}:
         return None
     label, instance_id = item.get('name'), item.get('id')
-    if not isinstance(label, string_types) or not ITEM_NAME.match(label):
+    if not isinstance(label, str) or not ITEM_NAME.match(label):
         return None
     if instance_id is None:
         return label, None
-    if not isinstance(instance_id, string_types) or not instance_id.strip():
+    if not isinstance(instance_id, str) or not instance_id.strip():
         return None
     return label, instance_id.strip()
 
