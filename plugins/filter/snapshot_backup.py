@@ -18,10 +18,10 @@ import json
 import re
 
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.six import string_types
+from ansible.utils.display import Display
 
 from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup, InstanceLookupError
-from ansible_collections.civo.cloud.plugins.module_utils.input_rules import NAME_PATTERN, name_problem, parse_duration
+from ansible_collections.civo.cloud.plugins.module_utils.input_rules import NAME_PATTERN, label_name_problem, name_problem, parse_duration
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import (
     COMPLETE, PENDING_STATUSES, age_seconds, newest_first,
 )
@@ -30,6 +30,8 @@ PLACEHOLDERS = ('{prefix}', '{hostname}', '{timestamp}')
 # The run's time in snapshot names: UTC, and only characters that names allow.
 TIMESTAMP_FORMAT = '%Y%m%dT%H%M%SZ'
 TIMESTAMP_REGEX = '[0-9]{8}T[0-9]{6}Z'
+# snapshot_api=instance: names are RFC 1123 labels (lowercase), so the timestamp in them is lowercase too.
+LABEL_TIMESTAMP_REGEX = '[0-9]{8}t[0-9]{6}z'
 # Besides the placeholders, a name pattern holds what names hold. An empty rest is fine ('{prefix}{hostname}{timestamp}').
 PATTERN_TEXT = re.compile(r'^[A-Za-z0-9._-]*$')
 ITEM_NAME = re.compile(r'^[A-Za-z0-9._-]+$')
@@ -51,23 +53,23 @@ def _integer(options, key, minimum, problems, why):
 
 def _items(instances):
     """snapshot_backup_instances as a list: a comma-separated string is what the argument spec's list type accepts too."""
-    if isinstance(instances, string_types):
+    if isinstance(instances, str):
         return [item.strip() for item in instances.split(',') if item.strip()]
     return list(instances or [])
 
 
 def _item_label_and_id(item):
     """(label, id) of a well-formed item of snapshot_backup_instances, else None."""
-    if isinstance(item, string_types):
+    if isinstance(item, str):
         return (item, None) if ITEM_NAME.match(item) else None
     if not isinstance(item, dict) or set(item) - {'name', 'id'}:
         return None
     label, instance_id = item.get('name'), item.get('id')
-    if not isinstance(label, string_types) or not ITEM_NAME.match(label):
+    if not isinstance(label, str) or not ITEM_NAME.match(label):
         return None
     if instance_id is None:
         return label, None
-    if not isinstance(instance_id, string_types) or not instance_id.strip():
+    if not isinstance(instance_id, str) or not instance_id.strip():
         return None
     return label, instance_id.strip()
 
@@ -85,17 +87,20 @@ def _pattern_problems(pattern):
     return problems
 
 
-def _entry(pattern, prefix, label, instance_id, timestamp):
-    """One instance of the plan: its run snapshot's name and what marks the snapshots of its backup set."""
+def _entry(pattern, prefix, label, instance_id, timestamp, labels):
+    """One instance of the plan: its run snapshot's name and what marks the snapshots of its backup set.
+
+    labels: names must be RFC 1123 labels (snapshot_api=instance), so the timestamp is written in lowercase.
+    """
     head = pattern.replace('{prefix}', prefix).replace('{hostname}', label)
     return {
         'label': label,
         'id': instance_id,
         'instance_id': instance_id,
-        'name': head.replace('{timestamp}', timestamp),
+        'name': head.replace('{timestamp}', timestamp.lower() if labels else timestamp),
         # What civo_snapshot_info can filter on, and the exact rule: this prefix and label and any timestamp.
         'name_prefix': head.split('{timestamp}')[0],
-        'name_regex': '^%s$' % re.escape(head).replace(re.escape('{timestamp}'), TIMESTAMP_REGEX),
+        'name_regex': '^%s$' % re.escape(head).replace(re.escape('{timestamp}'), LABEL_TIMESTAMP_REGEX if labels else TIMESTAMP_REGEX),
     }
 
 
@@ -159,7 +164,14 @@ def snapshot_backup_plan(options, instances=None, timestamp=None, region=None, n
     problems.extend(_pattern_problems(pattern))
     keep = _integer(options, 'keep', 1, problems, 'the snapshot just taken is always kept')
     wait_timeout = _integer(options, 'wait_timeout', 1, problems, 'seconds')
-    _integer(options, 'poll_interval', 1, problems, 'seconds')
+    if options.get('poll_interval') not in (None, '') and instances is None:
+        # Only on the first call of a run (the input check), so that the warning is given once.
+        Display().deprecated('snapshot_backup_poll_interval has no effect: the wait polls on the schedule of civo.cloud.civo_snapshot. '
+                             'Remove it from the role\'s variables.', version='1.0.0', collection_name='civo.cloud')
+    snapshot_api = options.get('snapshot_api') or 'account'
+    if snapshot_api not in ('account', 'instance'):
+        problems.append("snapshot_backup_snapshot_api must be account or instance, got '%s'." % snapshot_api)
+    labels = snapshot_api == 'instance'
     min_interval = options.get('min_interval')
     min_interval_seconds = 0
     if min_interval not in (None, ''):
@@ -175,9 +187,9 @@ def snapshot_backup_plan(options, instances=None, timestamp=None, region=None, n
                         ', '.join(json.dumps(item, default=str) for item in malformed))
     elif not problems:
         # Names are only worked out from well-formed options and items.
-        entries = [_entry(pattern, prefix, label, instance_id, timestamp)
+        entries = [_entry(pattern, prefix, label, instance_id, timestamp, labels)
                    for label, instance_id in (_item_label_and_id(item) for item in items)]
-        problems.extend(_names_problems(entries))
+        problems.extend(_names_problems(entries, labels))
         if instances is not None and not problems:
             problems.extend(_resolve(entries, instances, region))
 
@@ -192,12 +204,18 @@ def snapshot_backup_plan(options, instances=None, timestamp=None, region=None, n
     }
 
 
-def _names_problems(entries):
+def _names_problems(entries, labels):
     problems = []
     for name in (entry['name'] for entry in entries):
-        problem = name_problem(name)
+        if labels:
+            problem = label_name_problem(name)
+            hint = ('With snapshot_backup_snapshot_api=instance use a lowercase prefix, pattern and instance names with only '
+                    "'-' between words, at most 63 characters in all.")
+        else:
+            problem = name_problem(name)
+            hint = 'Shorten the prefix or the pattern.'
         if problem:
-            problems.append('Snapshot name %s: %s Shorten the prefix or the pattern.' % (name, problem))
+            problems.append('Snapshot name %s: %s %s' % (name, problem, hint))
     names = [entry['name'] for entry in entries]
     ids = [entry['id'] for entry in entries if entry['id']]
     if len(set(names)) != len(names) or len(set(ids)) != len(ids):

@@ -101,6 +101,17 @@ options:
         two snapshots of one name (HTTP 409), the task fails and keeps the old one.
     type: bool
     default: false
+  retake_failed:
+    description:
+      - What to do with O(state=present) when the snapshot of this name already exists and has failed.
+      - V(true) takes it again (with O(snapshot_api=account) the failed one is overwritten; with O(snapshot_api=instance) it is
+        deleted once the new one is complete).
+      - V(false) takes nothing and fails the task with the failed snapshot in RV(snapshot), naming the snapshot, its instance and
+        its status; use it where a failure must be reported rather than repaired, for example to wait for a snapshot that was
+        started earlier (the role C(civo.cloud.snapshot_backup) does). O(force=true) takes it again all the same.
+    type: bool
+    default: true
+    version_added: 0.2.0
   max_age:
     description:
       - Take the snapshot again if the existing one was requested (with O(snapshot_api=instance), created) longer ago than this.
@@ -357,7 +368,8 @@ class SnapshotResource:
         if self.params['force']:
             return 'force'
         if existing['status'] not in PENDING_STATUSES + (COMPLETE,):
-            return 'previous snapshot %s' % existing['status']
+            # retake_failed=false: settle() reports the failed snapshot instead.
+            return 'previous snapshot %s' % existing['status'] if self.params['retake_failed'] else None
         max_age = parse_duration(self.params['max_age']) if self.params['max_age'] else None
         if max_age is not None:
             age = age_seconds(existing)
@@ -371,7 +383,10 @@ class SnapshotResource:
             return snapshot
         if snapshot['status'] in PENDING_STATUSES:
             return self.wait_complete(snapshot) if self.params['wait'] and not self.module.check_mode else snapshot
-        self.fail("Snapshot '%s' has status '%s'. Take it again with force=true." % (snapshot['name'], snapshot['status']), snapshot)
+        if self.params['retake_failed']:
+            self.fail("Snapshot '%s' has status '%s'. Take it again with force=true." % (snapshot['name'], snapshot['status']), snapshot)
+        self.fail("Snapshot '%s' of instance %s has status '%s'; it was not taken again (retake_failed=false)." % (
+            snapshot['name'], snapshot.get('hostname') or snapshot.get('instance_id'), snapshot['status']), snapshot)
 
     def wait_complete(self, snapshot, kept=None):
         """Wait until the snapshot is complete; kept names the previous snapshot a failure leaves in place. Each API's own."""
@@ -608,6 +623,7 @@ def main():
         safe=dict(type='bool', default=False),
         cron_timing=dict(type='str'),
         force=dict(type='bool', default=False),
+        retake_failed=dict(type='bool', default=True),
         max_age=dict(type='str'),
         wait=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=1800),

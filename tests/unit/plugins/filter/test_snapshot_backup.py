@@ -29,7 +29,7 @@ INSTANCES = [
 
 def options(**changes):
     base = dict(instances=['web-1', 'web-2'], prefix='nightly', name_pattern='{prefix}-{hostname}-{timestamp}', keep=3,
-                wait_timeout=1800, poll_interval=10, min_interval=None)
+                wait_timeout=1800, poll_interval=None, min_interval=None)
     base.update(changes)
     return base
 
@@ -48,8 +48,42 @@ def test_plan_names_every_instance_with_one_timestamp_and_resolves_it():
 
 
 def test_numbers_as_strings_are_cast_as_before_ansible_core_2_19():
-    result = plan(keep='2', wait_timeout='60', poll_interval='1', min_interval='20h')
+    result = plan(keep='2', wait_timeout='60', min_interval='20h')
     assert result['problems'] == [] and result['keep'] == 2 and result['min_interval_seconds'] == 72000
+
+
+@pytest.mark.parametrize('value, warned', [(None, False), ('', False), (10, True), ('1', True)])
+def test_poll_interval_is_a_deprecated_no_op_that_warns_once_when_set(monkeypatch, value, warned):
+    deprecations = []
+    monkeypatch.setattr(rules.Display, 'deprecated', lambda self, msg, **kwargs: deprecations.append((msg, kwargs)))
+    checked = snapshot_backup_plan(options(poll_interval=value), now=NOW)
+    resolved = snapshot_backup_plan(options(poll_interval=value), instances=INSTANCES, now=NOW)
+    assert checked['problems'] == [] and resolved['problems'] == []
+    assert len(deprecations) == (1 if warned else 0)
+    if warned:
+        assert 'snapshot_backup_poll_interval has no effect' in deprecations[0][0]
+        assert deprecations[0][1] == {'version': '1.0.0', 'collection_name': 'civo.cloud'}
+
+
+def test_the_instance_api_gets_label_names_with_a_lowercase_timestamp():
+    result = plan(snapshot_api='instance')
+    assert result['problems'] == []
+    assert [entry['name'] for entry in result['entries']] == ['nightly-web-1-20261129t030002z', 'nightly-web-2-20261129t030002z']
+    assert [entry['name_regex'] for entry in result['entries']][0] == r'^nightly\-web\-1\-[0-9]{8}t[0-9]{6}z$'
+    backup = {'name': 'nightly-web-1-20261128t030002z', 'instance_id': 'i-web-1', 'status': 'complete'}
+    assert rules._is_backup_of(result['entries'][0], backup)
+    assert not rules._is_backup_of(plan()['entries'][0], backup)
+
+
+@pytest.mark.parametrize('changes, words', [
+    (dict(prefix='Nightly'), 'is not an RFC 1123 label'),
+    (dict(prefix='night_ly'), 'is not an RFC 1123 label'),
+    (dict(prefix='n' * 50), 'at most 63 are allowed'),
+    (dict(snapshot_api='volume'), 'snapshot_backup_snapshot_api must be account or instance'),
+])
+def test_the_instance_api_names_are_checked_before_any_request(changes, words):
+    problems = ' '.join(snapshot_backup_plan(options(snapshot_api=changes.pop('snapshot_api', 'instance'), **changes), now=NOW)['problems'])
+    assert words in problems
 
 
 def test_without_instances_only_the_input_is_checked():

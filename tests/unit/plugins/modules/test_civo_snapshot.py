@@ -113,6 +113,28 @@ def test_an_existing_failed_snapshot_is_taken_again(civo, run):
     assert not failed and result['changed'] is True and result['snapshot']['status'] == 'complete'
 
 
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_with_retake_failed_false_an_existing_failed_snapshot_is_reported_not_taken_again(civo, run, check_mode):
+    civo.add('snap', status='failed')
+    result, failed = run(civo_snapshot, present(retake_failed=False), check_mode=check_mode)
+    assert failed and result['changed'] is False and civo.mutations() == []
+    assert result['snapshot']['status'] == 'failed' and result['snapshot']['name'] == 'snap'
+    assert result['msg'] == "Snapshot 'snap' of instance i-web-1 has status 'failed'; it was not taken again (retake_failed=false)."
+
+
+def test_with_retake_failed_false_force_still_takes_it_again(civo, run):
+    civo.add('snap', status='failed')
+    result, failed = run(civo_snapshot, present(retake_failed=False, force=True))
+    assert not failed and result['snapshot']['status'] == 'complete'
+    assert civo.mutations() == [('PUT', '/v2/snapshots/snap')]
+
+
+def test_with_retake_failed_false_a_complete_snapshot_is_kept_as_before(civo, run):
+    civo.add('snap', status='complete')
+    result, failed = run(civo_snapshot, present(retake_failed=False))
+    assert not failed and result['changed'] is False and civo.mutations() == []
+
+
 def test_timeout_reports_changed_and_the_snapshot_and_a_rerun_resumes(civo, run, monkeypatch):
     civo.polls_to_complete = 10 ** 6
     result, failed = run(civo_snapshot, present(wait_timeout=1))

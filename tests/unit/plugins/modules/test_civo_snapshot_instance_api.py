@@ -221,6 +221,16 @@ def test_a_failed_newest_snapshot_is_taken_again(civo_instance, run, monkeypatch
     assert result['diff']['before']['status'] == 'failed' and old not in civo_instance.snapshots
 
 
+def test_with_retake_failed_false_a_failed_newest_snapshot_is_reported_not_taken_again(civo_instance, run, monkeypatch):
+    old = civo_instance.add('snap')
+    monkeypatch.setattr(civo_instance, 'word', lambda snapshot: 'failed')
+    result, failed = run(civo_snapshot, present(retake_failed=False))
+    assert failed and result['changed'] is False
+    assert civo_instance.mutations() == [] and old in civo_instance.snapshots
+    assert result['snapshot']['id'] == old['id'] and result['snapshot']['status'] == 'failed'
+    assert "'snap' of instance i-web-1 has status 'failed'; it was not taken again (retake_failed=false)" in result['msg']
+
+
 def test_the_account_api_warns_whose_snapshot_it_replaces(civo, run):
     civo.add('snap', instance_id='i-web-2', hostname='web-2')
     result, failed = run(civo_snapshot, dict(name='snap', instance='web-1'))
