@@ -325,7 +325,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
 from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup, InstanceLookupError
 from ansible_collections.civo.cloud.plugins.module_utils.input_rules import (
-    cron_problem, duration_problem, label_name_problem, name_problem, parse_duration,
+    cron_problem, duration_problem, fail_on_problems, label_name_problem, name_problem, parse_duration,
 )
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_account import is_scheduled
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_backend import snapshot_api_argument_spec, snapshot_backend
@@ -606,9 +606,7 @@ def check_input(module):
         problems.append('instance must be a hostname, got an empty string.')
     if params['instance_id'] is not None and not params['instance_id'].strip():
         problems.append('instance_id must not be empty.')
-    problems = [problem for problem in problems if problem]
-    if problems:
-        module.fail_json(msg=' '.join(problems))
+    fail_on_problems(module, problems)
 
 
 def main():

@@ -252,7 +252,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
 from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup, InstanceLookupError
-from ansible_collections.civo.cloud.plugins.module_utils.input_rules import duration_problem, parse_duration
+from ansible_collections.civo.cloud.plugins.module_utils.input_rules import duration_problem, fail_on_problems, parse_duration
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_backend import snapshot_api_argument_spec, snapshot_backend
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import age_seconds, newest_first
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_instance import InstanceSnapshotAPIError, UnknownInstanceError
@@ -318,9 +318,7 @@ def check_input(module):
     empty = [key for key in ('name', 'name_prefix', 'instance_id', 'instance') if params[key] is not None and not params[key].strip()]
     problems = ['Filters must not be empty strings: %s. Leave a filter out to not filter by it.' % ', '.join(empty)] if empty else []
     problems.extend(duration_problem(key, params[key]) for key in ('older_than', 'newer_than'))
-    problems = [problem for problem in problems if problem]
-    if problems:
-        module.fail_json(msg=' '.join(problems))
+    fail_on_problems(module, problems)
 
 
 def main():

@@ -262,7 +262,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
 from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup, InstanceLookupError
-from ansible_collections.civo.cloud.plugins.module_utils.input_rules import hostname_problem, ipv4_problem
+from ansible_collections.civo.cloud.plugins.module_utils.input_rules import fail_on_problems, hostname_problem, ipv4_problem
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import COMPLETE, FAILED, SnapshotWaitError
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_instance import (
     InstanceSnapshotAPIError, InstanceSnapshots, SnapshotLookupError,
@@ -420,9 +420,7 @@ def check_input(module):
         problems.append(ipv4_problem(params['private_ipv4'], 'private_ipv4'))
     if params['wait_timeout'] <= 0:
         problems.append('wait_timeout must be a positive number of seconds, got %d.' % params['wait_timeout'])
-    problems = [problem for problem in problems if problem]
-    if problems:
-        module.fail_json(msg=' '.join(problems))
+    fail_on_problems(module, problems)
 
 
 def main():

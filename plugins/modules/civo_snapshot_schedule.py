@@ -242,7 +242,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
 from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup
-from ansible_collections.civo.cloud.plugins.module_utils.input_rules import cron_interval_problem, cron_problem, max_snapshots_problem
+from ansible_collections.civo.cloud.plugins.module_utils.input_rules import cron_interval_problem, cron_problem, fail_on_problems, max_snapshots_problem
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_schedules import (
     InstanceEntryError, ScheduleLookupError, Schedules, create_body, find_by_name, includes_volumes, public, resolve_instances)
 
@@ -405,9 +405,7 @@ def check_input(module):
             problems.append('instances must name at least one instance (a hostname or an instance ID).')
         elif any(not (entry or '').strip() for entry in params['instances']):
             problems.append('instances must not have empty entries.')
-    problems = [problem for problem in problems if problem]
-    if problems:
-        module.fail_json(msg=' '.join(problems))
+    fail_on_problems(module, problems)
 
 
 def main():
