@@ -8,8 +8,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # The same as snapshot_api_argument_spec() in plugins/module_utils/snapshot_backend.py;
-    # tests/unit/plugins/module_utils/test_doc_fragment.py keeps the two in step.
+    # The same as snapshot_api_argument_spec() in plugins/module_utils/module.py, for the three kinds of module (which
+    # of Civo's snapshot APIs each speaks); tests/unit/plugins/doc_fragments/test_snapshot_api.py keeps them in step.
     DOCUMENTATION = r'''
 options:
   snapshot_api:
@@ -25,5 +25,32 @@ options:
     type: str
     choices: [account, instance]
     default: account
+    version_added: 0.2.0
+'''
+
+    # For the modules of the per-instance API family only (restore, schedules).
+    INSTANCE_ONLY = r'''
+options:
+  snapshot_api:
+    description:
+      - Which of Civo's snapshot APIs to use. This module speaks only the per-instance API family (V(instance)), which has no
+        counterpart in the account-wide API.
+      - Accepted so that C(module_defaults) for C(group/civo.cloud.civo) can set O(snapshot_api) for every module of the group.
+        V(instance), or not set, is the same; V(account) fails before any request, with a message that says so.
+      - The E(CIVO_SNAPSHOT_API) environment variable does not apply to this module.
+    type: str
+    choices: [account, instance]
+    version_added: 0.2.0
+'''
+
+    # For the modules to which the choice of snapshot API means nothing (instances are the same on both).
+    IGNORED = r'''
+options:
+  snapshot_api:
+    description:
+      - Accepted so that C(module_defaults) for C(group/civo.cloud.civo) can set O(snapshot_api) for every module of the group,
+        and ignored: this module reads the same on both of Civo's snapshot APIs.
+    type: str
+    choices: [account, instance]
     version_added: 0.2.0
 '''

@@ -20,9 +20,10 @@ import re
 from ansible.errors import AnsibleFilterError
 from ansible.utils.display import Display
 
-from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup, InstanceLookupError
+from ansible_collections.civo.cloud.plugins.module_utils.errors import LookupFailed
+from ansible_collections.civo.cloud.plugins.module_utils.instances import match_hostname
 from ansible_collections.civo.cloud.plugins.module_utils.input_rules import NAME_PATTERN, label_name_problem, name_problem, parse_duration
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import (
+from ansible_collections.civo.cloud.plugins.module_utils.snapshots import (
     COMPLETE, PENDING_STATUSES, age_seconds, newest_first,
 )
 
@@ -104,34 +105,21 @@ def _entry(pattern, prefix, label, instance_id, timestamp, labels):
     }
 
 
-class _Listed:
-    """What InstanceLookup reads, from an instance listing already made (civo_instance_info), so that the role
-    resolves hostnames with the modules' own rule and messages, without another request."""
-
-    def __init__(self, instances, region):
-        self._instances = list(instances)
-        self.region = region
-
-    def get(self, path, params=None):
-        return {'items': self._instances, 'pages': 1}
-
-
 def _resolve(entries, instances, region):
     """Set instance_id (and hostname) of every entry from the listing; the problems (unknown, ambiguous, twice)."""
-    lookup = InstanceLookup(_Listed(instances, region))
     problems, given_as = [], {}
+    hostnames = dict((item.get('id'), item.get('hostname')) for item in instances)
     for entry in entries:
         if entry['id']:
-            hostname = lookup.hostname_of(entry['id'])
-            if hostname is None:
+            if entry['id'] not in hostnames:
                 problems.append("No instance with id '%s' (given for %s; %d instances looked at%s)." % (
-                    entry['id'], entry['label'], len(lookup.all()), ' in region %s' % region if region else ''))
+                    entry['id'], entry['label'], len(instances), ' in region %s' % region if region else ''))
                 continue
-            entry['hostname'] = hostname
+            entry['hostname'] = hostnames[entry['id']]
         else:
             try:
-                entry['instance_id'] = lookup.resolve_hostname(entry['label'])
-            except InstanceLookupError as e:
+                entry['instance_id'] = match_hostname(instances, entry['label'], region)['id']
+            except LookupFailed as e:
                 problems.append(str(e))
                 continue
             entry['hostname'] = entry['label']

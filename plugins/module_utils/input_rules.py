@@ -5,7 +5,7 @@
 """The input rules every civo.cloud module and the snapshot_backup role check before the first request.
 
 Each ``*_problem`` function returns why a value is unusable, as a sentence for the user, or None;
-:func:`fail_on_problems` ends the module with all of them at once.
+the module skeleton (module.py) ends the module with all of them at once, before any request.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -181,10 +181,3 @@ def _cron_value(text, names):
     if names and text.upper() in names:
         return names.index(text.upper()) + (1 if len(names) == 12 else 0)
     return None
-
-
-def fail_on_problems(module, problems):
-    """Fail the module, before any request, with every problem found (None entries are the rules that passed)."""
-    problems = [problem for problem in problems if problem]
-    if problems:
-        module.fail_json(msg=' '.join(problems))

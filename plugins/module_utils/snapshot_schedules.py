@@ -13,19 +13,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import as_bool, normalise_timestamp
+from ansible_collections.civo.cloud.plugins.module_utils.errors import LookupFailed
+from ansible_collections.civo.cloud.plugins.module_utils.instances import match_hostname
+from ansible_collections.civo.cloud.plugins.module_utils.snapshots import as_bool, normalise_timestamp
 
 SCHEDULES_PATH = '/v2/resourcesnapshotschedules'
 # The settings the API changes in place (PUT); any other difference needs a new schedule.
 IN_PLACE_FIELDS = ('name', 'description', 'paused')
-
-
-class ScheduleLookupError(Exception):
-    """More than one schedule has the name asked for."""
-
-
-class InstanceEntryError(Exception):
-    """Entries of `instances` that name no instance, or several."""
 
 
 def normalise_schedule(raw):
@@ -110,8 +104,15 @@ class Schedules:
     def list(self):
         return [self._read(raw) for raw in schedule_list(self.api.get(SCHEDULES_PATH))]
 
-    def create(self, body):
-        return self._read(self.api.post(SCHEDULES_PATH, json_body=body))
+    def create(self, body, known=()):
+        """POST a schedule. After a lost answer, a schedule of its name that is not among `known` is the one it created."""
+        known_ids = set(schedule['id'] for schedule in known)
+
+        def find_created():
+            created = [raw for raw in schedule_list(self.api.get(SCHEDULES_PATH))
+                       if isinstance(raw, dict) and raw.get('name') == body['name'] and raw.get('id') not in known_ids]
+            return created[-1] if created else None
+        return self._read(self.api.post(SCHEDULES_PATH, body, find_created))
 
     def update(self, schedule_id, changes):
         return self._read(self.api.put('%s/%s' % (SCHEDULES_PATH, schedule_id), json_body=changes))
@@ -127,10 +128,10 @@ class Schedules:
 
 
 def find_by_name(schedules, name):
-    """The schedule with exactly this name among schedules, or None; ScheduleLookupError when several have it."""
+    """The schedule with exactly this name among schedules, or None; LookupFailed when several have it."""
     matches = [schedule for schedule in schedules if schedule['name'] == name]
     if len(matches) > 1:
-        raise ScheduleLookupError("%d snapshot schedules are named '%s' (%s): delete the extra ones, for example with civo "
+        raise LookupFailed("%d snapshot schedules are named '%s' (%s): delete the extra ones, for example with civo "
                                   "snapshot schedule delete ID." % (len(matches), name, ', '.join(s['id'] for s in matches)))
     return matches[0] if matches else None
 
@@ -140,34 +141,28 @@ def public(schedule):
     return dict((key, value) for key, value in (schedule or {}).items() if not key.startswith('_'))
 
 
-def resolve_instances(entries, known_ids, lookup):
+def resolve_instances(entries, known_ids, instances):
     """The instance ids that `instances` entries (ids or hostnames) stand for, in order, without repeats.
 
     An entry is an id when it is one of known_ids (the existing schedule's) or the id of a listed instance, else
     a hostname that must name exactly one instance. The instance list is read only when some entry is not in
-    known_ids, and then once. Every unknown or ambiguous entry is reported together, as InstanceEntryError.
+    known_ids, and then once. Every unknown or ambiguous entry is reported together, as one LookupFailed.
     """
     if all(entry in known_ids for entry in entries):
         return _unique(entries)
-    instances = lookup.all()
-    listed_ids = set(item.get('id') for item in instances)
+    listed = instances.all()
+    listed_ids = set(item.get('id') for item in listed)
     resolved, problems = [], []
     for entry in entries:
         if entry in known_ids or entry in listed_ids:
             resolved.append(entry)
             continue
-        matches = [item.get('id') for item in instances if item.get('hostname') == entry]
-        if len(matches) == 1:
-            resolved.append(matches[0])
-        elif matches:
-            problems.append("'%s' is ambiguous: %d instances have this hostname (%s); give the instance id instead" % (
-                entry, len(matches), ', '.join(matches)))
-        else:
-            problems.append("'%s' is neither the hostname nor the id of an instance" % entry)
+        try:
+            resolved.append(match_hostname(listed, entry, instances.api.region)['id'])
+        except LookupFailed as e:
+            problems.append(str(e))
     if problems:
-        region = ' in region %s' % lookup.api.region if lookup.api.region else ''
-        raise InstanceEntryError('instances: %s (%d instances looked at%s). Nothing was changed.' % (
-            '; '.join(problems), len(instances), region))
+        raise LookupFailed('instances: %s Nothing was changed.' % ' '.join(problems))
     return _unique(resolved)
 
 

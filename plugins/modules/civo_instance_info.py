@@ -20,6 +20,7 @@ author:
   - civo.cloud contributors (@civo-community)
 extends_documentation_fragment:
   - civo.cloud.civo
+  - civo.cloud.snapshot_api.ignored
 attributes:
   check_mode:
     support: full
@@ -126,30 +127,31 @@ retried_requests:
       sample: [{request: GET /v2/snapshots, attempt: 1, reason: HTTP 503, waited: 0.4}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.civo.cloud.plugins.module_utils.module import NO_SNAPSHOT_API, CivoModule, CivoResource
 
-from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
-from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup
-
+ARGUMENT_SPEC = dict(hostname=dict(type='str'))
 # The documented keys only: the API's instance object is large, and carries data such as the initial password.
 INSTANCE_FIELDS = ('id', 'hostname', 'status', 'region', 'size', 'public_ip', 'private_ip', 'created_at')
 
 
+def check_input(params):
+    # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
+    if params['hostname'] is not None and not params['hostname'].strip():
+        return ['hostname must not be an empty string. Leave it out to list every instance.']
+    return []
+
+
+class InstanceListing(CivoResource):
+    """Every instance of the region (one listing), or those with the hostname asked for."""
+
+    def run(self):
+        hostname = self.params['hostname']
+        listed = self.instances.all() if hostname is None else self.instances.with_hostname(hostname)
+        self.result = dict(instances=[dict((key, item.get(key)) for key in INSTANCE_FIELDS) for item in listed])
+
+
 def main():
-    argument_spec = civo_argument_spec()
-    argument_spec.update(hostname=dict(type='str'))
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    hostname = module.params['hostname']
-    if hostname is not None and not hostname.strip():
-        # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
-        module.fail_json(msg='hostname must not be an empty string. Leave it out to list every instance.')
-    try:
-        listed = InstanceLookup(CivoAPI(module)).all()
-    except CivoAPIError as e:
-        module.fail_json(msg=str(e), **e.as_result())
-    instances = [dict((key, item.get(key)) for key in INSTANCE_FIELDS) for item in listed
-                 if hostname is None or item.get('hostname') == hostname]
-    module.exit_json(changed=False, instances=instances)
+    CivoModule(ARGUMENT_SPEC, check_input=check_input, snapshot_api=NO_SNAPSHOT_API).run(InstanceListing)
 
 
 if __name__ == '__main__':

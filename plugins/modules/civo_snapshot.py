@@ -320,269 +320,34 @@ retried_requests:
       sample: [{request: GET /v2/snapshots, attempt: 1, reason: HTTP 503, waited: 0.4}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
-from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup, InstanceLookupError
+from ansible_collections.civo.cloud.plugins.module_utils.account_snapshots import is_scheduled
+from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoAPIError, CivoError, WaitFailed
 from ansible_collections.civo.cloud.plugins.module_utils.input_rules import (
-    cron_problem, duration_problem, fail_on_problems, label_name_problem, name_problem, parse_duration,
+    cron_problem, duration_problem, label_name_problem, name_problem, parse_duration,
 )
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_account import is_scheduled
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_backend import snapshot_api_argument_spec, snapshot_backend
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import (
-    COMPLETE, PENDING_STATUSES, SnapshotWaitError, age_seconds,
+from ansible_collections.civo.cloud.plugins.module_utils.module import BOTH_SNAPSHOT_APIS, CivoModule, CivoResource
+from ansible_collections.civo.cloud.plugins.module_utils.snapshots import COMPLETE, PENDING_STATUSES, age_seconds
+
+ARGUMENT_SPEC = dict(
+    name=dict(type='str', required=True),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+    instance_id=dict(type='str'),
+    instance=dict(type='str'),
+    description=dict(type='str'),
+    safe=dict(type='bool', default=False),
+    cron_timing=dict(type='str'),
+    force=dict(type='bool', default=False),
+    retake_failed=dict(type='bool', default=True),
+    max_age=dict(type='str'),
+    wait=dict(type='bool', default=True),
+    wait_timeout=dict(type='int', default=1800),
 )
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_instance import InstanceSnapshotAPIError, normalise_snapshot
+# What a snapshot keeps of how it was asked for, and each API's own: what is carried over when it is taken again.
+SETTINGS = ('safe', 'cron_timing', 'description')
 
 
-class SnapshotResource:
-    """What taking, keeping and deleting a snapshot has in common on both APIs, and the module's result."""
-
-    def __init__(self, module, snapshots, instances):
-        self.module = module
-        self.params = module.params
-        self.snapshots = snapshots
-        self.instances = instances
-        self.changed = False
-        self.before = {}
-
-    @property
-    def header(self):
-        return "snapshot '%s'" % self.params['name']
-
-    def instance_wanted(self, existing=None):
-        """dict(id, hostname, region) of the instance asked for; a hostname is looked up unless the existing snapshot settles it."""
-        if self.params['instance_id']:
-            return dict(id=self.params['instance_id'], hostname=None, region=self.params['region'])
-        hostname = self.params['instance']
-        if existing and existing.get('hostname') == hostname:
-            return dict(id=existing['instance_id'], hostname=hostname, region=existing.get('region') or self.params['region'])
-        try:
-            found = self.instances.by_hostname(hostname)
-        except InstanceLookupError as e:
-            self.module.fail_json(msg=str(e))
-        return dict(id=found['id'], hostname=hostname, region=self.params['region'] or found.get('region'))
-
-    def failed_or_aged(self, existing):
-        """Why an existing snapshot of the right instance must be taken again (force, failed, max_age), or None."""
-        if self.params['force']:
-            return 'force'
-        if existing['status'] not in PENDING_STATUSES + (COMPLETE,):
-            # retake_failed=false: settle() reports the failed snapshot instead.
-            return 'previous snapshot %s' % existing['status'] if self.params['retake_failed'] else None
-        max_age = parse_duration(self.params['max_age']) if self.params['max_age'] else None
-        if max_age is not None:
-            age = age_seconds(existing)
-            if age is None or age > max_age:
-                return 'older than max_age'
-        return None
-
-    def settle(self, snapshot):
-        """Wait for a snapshot being taken, when asked to; report a failed one."""
-        if snapshot['status'] == COMPLETE or is_scheduled(snapshot):
-            return snapshot
-        if snapshot['status'] in PENDING_STATUSES:
-            return self.wait_complete(snapshot) if self.params['wait'] and not self.module.check_mode else snapshot
-        if self.params['retake_failed']:
-            self.fail("Snapshot '%s' has status '%s'. Take it again with force=true." % (snapshot['name'], snapshot['status']), snapshot)
-        self.fail("Snapshot '%s' of instance %s has status '%s'; it was not taken again (retake_failed=false)." % (
-            snapshot['name'], snapshot.get('hostname') or snapshot.get('instance_id'), snapshot['status']), snapshot)
-
-    def wait_complete(self, snapshot, kept=None):
-        """Wait until the snapshot is complete; kept names the previous snapshot a failure leaves in place. Each API's own."""
-        raise NotImplementedError
-
-    def wait(self, waiter, args, kept=None):
-        try:
-            return waiter(*args)
-        except SnapshotWaitError as e:
-            note = (" The previous snapshot '%s' (%s) was kept." % (kept['name'], kept['id'])) if kept else ''
-            self.fail(str(e) + note, e.snapshot)
-
-    def fail(self, msg, snapshot):
-        self.module.fail_json(msg=msg, changed=self.changed, snapshot=snapshot or {})
-
-
-class AccountSnapshotResource(SnapshotResource):
-    """snapshot_api=account: one snapshot per name in the account, taken (and replaced at once) with a PUT."""
-
-    def present(self):
-        existing = self.snapshots.find(self.params['name'])
-        self.before = existing or {}
-        wanted = self.instance_wanted(existing)
-        reason = self.reason_to_take(existing, wanted['id'])
-        if reason is None:
-            return self.settle(existing)
-        if existing and existing['instance_id'] != wanted['id']:
-            self.warn_other_instance(existing, wanted)
-
-        if self.module.check_mode:
-            self.changed = True
-            return self.predicted(existing, wanted)
-        if existing and existing['status'] == 'in-progress' and self.params['wait']:
-            # The API refuses to replace a snapshot that is being taken: let it finish first.
-            self.wait_complete(existing)
-        snapshot = self.snapshots.put(self.params['name'], wanted['id'], self.params['safe'], self.params['cron_timing'])
-        self.changed = True  # only now: a PUT the API refused changed nothing
-        snapshot['hostname'] = snapshot['hostname'] or wanted['hostname']
-        return self.settle(snapshot)
-
-    def absent(self):
-        existing = self.snapshots.find(self.params['name'])
-        self.before = existing or {}
-        if existing is None:
-            return {}
-        self.changed = True
-        if not self.module.check_mode:
-            self.snapshots.delete(self.params['name'])
-            if self.params['wait']:
-                self.wait(self.snapshots.wait_gone, (self.params['name'], self.params['wait_timeout']))
-        return {}
-
-    def reason_to_take(self, existing, instance_id):
-        """Why a PUT is needed, or None when the existing snapshot already is what was asked for."""
-        if existing is None:
-            return 'absent'
-        if self.params['force']:
-            return 'force'
-        if existing['instance_id'] != instance_id:
-            return 'instance differs'
-        if existing['safe'] != self.params['safe']:
-            return 'safe differs'
-        if (existing['cron_timing'] or None) != (self.params['cron_timing'] or None):
-            return 'cron_timing differs'
-        return self.failed_or_aged(existing)
-
-    def warn_other_instance(self, existing, wanted):
-        """Names are unique in the account: re-taking the name replaces another instance's snapshot. Say whose."""
-        other = existing['instance_id']
-        hostname = existing.get('hostname') or self.instances.hostname_of(other) or 'unknown hostname'
-        replacement = '%s (%s)' % (wanted['hostname'], wanted['id']) if wanted['hostname'] else wanted['id']
-        self.module.warn(
-            "Snapshot '%s' was a snapshot of instance %s (%s); it %s by a snapshot of instance %s, because with snapshot_api=account "
-            "a name is unique in the account. Give each instance its own snapshot names to keep both." % (
-                self.params['name'], hostname, other, 'would be replaced' if self.module.check_mode else 'is replaced', replacement))
-
-    def predicted(self, existing, wanted):
-        snapshot = dict(existing or {}, name=self.params['name'], instance_id=wanted['id'], safe=self.params['safe'],
-                        cron_timing=self.params['cron_timing'], status='new', size_gb=None, requested_at=None, completed_at=None)
-        snapshot.setdefault('id', None)
-        snapshot['region'] = snapshot.get('region') or wanted['region']
-        if not existing or existing.get('instance_id') != wanted['id']:
-            snapshot['hostname'] = wanted['hostname']
-        return snapshot
-
-    def wait_complete(self, snapshot, kept=None):
-        return self.wait(self.snapshots.wait_complete, (snapshot['name'], self.params['wait_timeout'], snapshot), kept)
-
-
-class InstanceSnapshotResource(SnapshotResource):
-    """snapshot_api=instance: snapshots belong to an instance; a replacement is complete before the old one is deleted."""
-
-    @property
-    def header(self):
-        return "snapshot '%s' of instance %s" % (self.params['name'], self.params['instance'] or self.params['instance_id'])
-
-    def present(self):
-        wanted = self.instance_wanted()
-        named = self.named(wanted)
-        current = named[0] if named else None
-        self.before = current or {}
-        reason = 'absent' if current is None else self.failed_or_aged(current)
-        if reason is None:
-            return self.keep(current, named[1:])
-        if self.module.check_mode:
-            self.changed = True
-            return self.predicted(current, wanted)
-        return self.replace(named, wanted)
-
-    def absent(self):
-        named = self.named(self.instance_wanted())
-        self.before = named[0] if named else {}
-        if not named:
-            return {}
-        self.changed = True
-        if not self.module.check_mode:
-            deleted = [snapshot for snapshot in named if self.snapshots.delete(snapshot)]
-            if self.params['wait']:
-                for snapshot in deleted:
-                    self.wait(self.snapshots.wait_gone, (snapshot, self.params['wait_timeout']))
-        return {}
-
-    def named(self, wanted):
-        """The instance's snapshots of this name, newest first, with the hostname when it is known."""
-        return [dict(snapshot, hostname=wanted['hostname'], region=snapshot['region'] or wanted['region'])
-                for snapshot in self.snapshots.find_all(self.params['name'], wanted['id'])]
-
-    def keep(self, current, older):
-        """The newest snapshot of the name stays: update its description if asked, wait for it, then drop older ones."""
-        snapshot = current
-        description = self.params['description']
-        if description is not None and description != current['description']:
-            self.changed = True
-            snapshot = dict(current, description=description) if self.module.check_mode else self.snapshots.update(current, description)
-        snapshot = self.settle(snapshot)
-        self.remove_superseded(snapshot, older)
-        return snapshot
-
-    def replace(self, named, wanted):
-        """Take a new snapshot; delete the older ones of the name only once it is complete."""
-        current = named[0] if named else None
-        description = self.params['description']
-        if description is None and current:
-            description = current['description']
-        try:
-            snapshot = self.snapshots.create(wanted['id'], self.params['name'], description)
-        except CivoAPIError as e:
-            if e.status == 409 and current:
-                self.module.fail_json(msg=(
-                    "The API refused a second snapshot named '%s' on instance %s (%s). The existing snapshot %s was kept: it is never "
-                    "deleted before its replacement is complete. To replace it anyway, delete it first (state=absent) and take it "
-                    "again, or give each snapshot its own name (for example with the date)." % (
-                        self.params['name'], wanted['id'], e, current['id'])), changed=False, snapshot=current, **e.as_result())
-            raise
-        self.changed = True
-        snapshot = dict(snapshot, hostname=wanted['hostname'], region=snapshot['region'] or wanted['region'])
-        if current is None:
-            return self.settle(snapshot)
-        if not self.params['wait']:
-            self.module.warn(
-                "The previous snapshot '%s' (%s) is kept until the new one (%s) is complete, because wait=false does not wait for it. "
-                "A later run of this task deletes it once the new snapshot is complete." % (current['name'], current['id'], snapshot['id']))
-            return snapshot
-        snapshot = self.wait_complete(snapshot, kept=current)
-        self.remove_superseded(snapshot, named)
-        return snapshot
-
-    def remove_superseded(self, snapshot, older):
-        """Delete older snapshots of the name, but only once the newest is complete: never lose the last good one."""
-        if not older or snapshot['status'] != COMPLETE:
-            return
-        self.changed = True
-        if not self.module.check_mode:
-            for old in older:
-                self.snapshots.delete(old)
-
-    def predicted(self, current, wanted):
-        description = self.params['description']
-        if description is None:
-            description = (current or {}).get('description') or ''
-        snapshot = normalise_snapshot(dict(name=self.params['name'], description=description), wanted['id'], wanted['region'])
-        return dict(snapshot, hostname=wanted['hostname'], api_status=None)
-
-    def wait_complete(self, snapshot, kept=None):
-        return self.wait(self.snapshots.wait_complete, (snapshot, self.params['wait_timeout']), kept)
-
-
-RESOURCES = {
-    'account': AccountSnapshotResource,
-    'instance': InstanceSnapshotResource,
-}
-
-
-def check_input(module):
+def check_input(params):
     """Every rule that can be checked without the API, so that bad input never sends a request."""
-    params = module.params
     per_instance = params['snapshot_api'] == 'instance'
     problems = [label_name_problem(params['name']) if per_instance else name_problem(params['name'])]
     if per_instance and params['safe']:
@@ -606,42 +371,189 @@ def check_input(module):
         problems.append('instance must be a hostname, got an empty string.')
     if params['instance_id'] is not None and not params['instance_id'].strip():
         problems.append('instance_id must not be empty.')
-    fail_on_problems(module, problems)
+    return problems
+
+
+class Snapshot(CivoResource):
+    """One snapshot brought to the state asked for, on either snapshot API (self.snapshots)."""
+
+    def run(self):
+        named, target = self.named_and_target()
+        self.before = named[0] if named else {}
+        snapshot = self.present(named, target) if self.params['state'] == 'present' else self.absent(named)
+        self.result = dict(snapshot=snapshot, diff=dict(before=self.before, after=snapshot, before_header=self.header(),
+                                                        after_header=self.header()))
+
+    def named_and_target(self):
+        """The snapshots of the name, newest first, and the instance asked for (None when not given).
+
+        With the account API a name is unique in the account: it is read first, and a hostname its snapshot already
+        tells needs no lookup. With the instance API the snapshots are the instance's own, so the instance comes first.
+        """
+        if self.snapshots.replaces_in_place:
+            named = self.snapshots.named(self.params['name'])
+            return named, self.target(named[0] if named else None)
+        target = self.target()
+        return self.snapshots.named(self.params['name'], target), target
+
+    def target(self, existing=None):
+        """The instance asked for, as dict(id, hostname, region); None when neither instance nor instance_id is given."""
+        hostname = self.params['instance']
+        if existing and hostname and existing.get('hostname') == hostname:
+            return dict(id=existing['instance_id'], hostname=hostname, region=existing.get('region') or self.params['region'])
+        if self.params['instance_id'] or hostname:
+            return self.instances.target(self.params['instance_id'], hostname)
+        return None
+
+    def header(self):
+        if self.snapshots.replaces_in_place:
+            return "snapshot '%s'" % self.params['name']
+        return "snapshot '%s' of instance %s" % (self.params['name'], self.params['instance'] or self.params['instance_id'])
+
+    # state=present
+    def present(self, named, target):
+        current = named[0] if named else None
+        reason = self.reason_to_take(current, target)
+        if reason is None:
+            return self.keep(current, named[1:])
+        if current and current['instance_id'] != target['id']:
+            self.warn_other_instance(current, target)
+        settings = self.settings(current, target)
+        if self.check_mode:
+            self.changed = True
+            return self.snapshots.predict(self.params['name'], target, settings, current)
+        if current and current['status'] == 'in-progress' and self.snapshots.replaces_in_place and self.params['wait']:
+            self.wait_complete(current)  # the API refuses to replace a snapshot that is being taken: let it finish first
+        try:
+            snapshot = self.snapshots.take(self.params['name'], target, settings, known=named)
+        except CivoAPIError as e:
+            if e.status == 409 and current and not self.snapshots.replaces_in_place:
+                raise CivoError(
+                    "The API refused a second snapshot named '%s' on instance %s (%s). The existing snapshot %s was kept: it is never "
+                    "deleted before its replacement is complete. To replace it anyway, delete it first (state=absent) and take it "
+                    "again, or give each snapshot its own name (for example with the date)." % (
+                        self.params['name'], target['id'], e, current['id']), snapshot=current, **e.result)
+            raise
+        self.changed = True  # only now: a request the API refused changed nothing
+        if self.snapshots.replaces_in_place or not named:
+            return self.settle(snapshot)
+        return self.replace(snapshot, named)
+
+    def reason_to_take(self, current, target):
+        """Why a snapshot must be taken, or None when the current one already is what was asked for."""
+        if current is None:
+            return 'absent'
+        if self.params['force']:
+            return 'force'
+        if current['instance_id'] != target['id']:
+            return 'instance differs'
+        if self.snapshots.replaces_in_place:
+            if current['safe'] != self.params['safe']:
+                return 'safe differs'
+            if (current['cron_timing'] or None) != (self.params['cron_timing'] or None):
+                return 'cron_timing differs'
+        return self.failed_or_aged(current)
+
+    def failed_or_aged(self, existing):
+        """Why an existing snapshot of the right instance must be taken again (failed, max_age), or None."""
+        if existing['status'] not in PENDING_STATUSES + (COMPLETE,):
+            # retake_failed=false: settle() reports the failed snapshot instead.
+            return 'previous snapshot %s' % existing['status'] if self.params['retake_failed'] else None
+        max_age = parse_duration(self.params['max_age']) if self.params['max_age'] else None
+        if max_age is not None:
+            age = age_seconds(existing)
+            if age is None or age > max_age:
+                return 'older than max_age'
+        return None
+
+    def settings(self, current, target):
+        """What the new snapshot is taken with: each setting given, else the one the current snapshot of the instance has."""
+        own = current if current and current['instance_id'] == target['id'] else {}
+        return dict((key, self.params[key] if self.params[key] is not None else own.get(key)) for key in SETTINGS)
+
+    def keep(self, current, older):
+        """The newest snapshot of the name stays: update what changes in place, wait for it, then drop older ones."""
+        snapshot = current
+        description = self.params['description']
+        if description is not None and description != current.get('description'):
+            self.changed = True
+            snapshot = dict(current, description=description) if self.check_mode else self.snapshots.update(
+                current, dict(description=description))
+        snapshot = self.settle(snapshot)
+        self.remove_superseded(snapshot, older)
+        return snapshot
+
+    def replace(self, snapshot, named):
+        """Instance API: the new snapshot beside the old ones of the name; they go only once it is complete."""
+        current = named[0]
+        if not self.params['wait']:
+            self.warn("The previous snapshot '%s' (%s) is kept until the new one (%s) is complete, because wait=false does not "
+                      "wait for it. A later run of this task deletes it once the new snapshot is complete." % (
+                          current['name'], current['id'], snapshot['id']))
+            return snapshot
+        snapshot = self.wait_complete(snapshot, kept=current)
+        self.remove_superseded(snapshot, named)
+        return snapshot
+
+    def remove_superseded(self, snapshot, older):
+        """Delete older snapshots of the name, but only once the newest is complete: never lose the last good one."""
+        if not older or snapshot['status'] != COMPLETE:
+            return
+        self.changed = True
+        if not self.check_mode:
+            for old in older:
+                self.snapshots.delete(old)
+
+    def settle(self, snapshot):
+        """Wait for a snapshot being taken, when asked to; report a failed one."""
+        if snapshot['status'] == COMPLETE or is_scheduled(snapshot):
+            return snapshot
+        if snapshot['status'] in PENDING_STATUSES:
+            return self.wait_complete(snapshot) if self.params['wait'] and not self.check_mode else snapshot
+        if self.params['retake_failed']:
+            raise CivoError("Snapshot '%s' has status '%s'. Take it again with force=true." % (snapshot['name'], snapshot['status']),
+                            snapshot=snapshot)
+        raise CivoError("Snapshot '%s' of instance %s has status '%s'; it was not taken again (retake_failed=false)." % (
+            snapshot['name'], snapshot.get('hostname') or snapshot.get('instance_id'), snapshot['status']), snapshot=snapshot)
+
+    def wait_complete(self, snapshot, kept=None):
+        """Wait until the snapshot is complete; kept names the previous snapshot a failure leaves in place."""
+        try:
+            return self.snapshots.wait_complete(snapshot, self.params['wait_timeout'])
+        except WaitFailed as e:
+            note = (" The previous snapshot '%s' (%s) was kept." % (kept['name'], kept['id'])) if kept else ''
+            raise CivoError(e.message + note, snapshot=e.result.get('snapshot') or snapshot)
+
+    def warn_other_instance(self, existing, target):
+        """Names are unique in the account: re-taking the name replaces another instance's snapshot. Say whose."""
+        other = existing['instance_id']
+        hostname = existing.get('hostname') or self.instances.hostname_of(other) or 'unknown hostname'
+        replacement = '%s (%s)' % (target['hostname'], target['id']) if target['hostname'] else target['id']
+        self.warn(
+            "Snapshot '%s' was a snapshot of instance %s (%s); it %s by a snapshot of instance %s, because with snapshot_api=account "
+            "a name is unique in the account. Give each instance its own snapshot names to keep both." % (
+                self.params['name'], hostname, other, 'would be replaced' if self.check_mode else 'is replaced', replacement))
+
+    # state=absent
+    def absent(self, named):
+        """Delete the snapshot (with the instance API every snapshot of the name of the instance); gone counts as deleted."""
+        if not named:
+            return {}
+        self.changed = True
+        if not self.check_mode:
+            deleted = [snapshot for snapshot in named if self.snapshots.delete(snapshot)]
+            if self.params['wait']:
+                for snapshot in deleted:
+                    self.wait_gone(snapshot)
+        return {}
+
+    def wait_gone(self, snapshot):
+        self.snapshots.wait_gone(snapshot, self.params['wait_timeout'])
 
 
 def main():
-    argument_spec = civo_argument_spec()
-    argument_spec.update(snapshot_api_argument_spec())
-    argument_spec.update(
-        name=dict(type='str', required=True),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-        instance_id=dict(type='str'),
-        instance=dict(type='str'),
-        description=dict(type='str'),
-        safe=dict(type='bool', default=False),
-        cron_timing=dict(type='str'),
-        force=dict(type='bool', default=False),
-        retake_failed=dict(type='bool', default=True),
-        max_age=dict(type='str'),
-        wait=dict(type='bool', default=True),
-        wait_timeout=dict(type='int', default=1800),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[('instance_id', 'instance'), ('cron_timing', 'max_age')],
-        supports_check_mode=True,
-    )
-    check_input(module)
-
-    api = CivoAPI(module)
-    snapshots = snapshot_backend(module, api)
-    resource = RESOURCES[snapshots.api_name](module, snapshots, InstanceLookup(api))
-    try:
-        snapshot = resource.present() if module.params['state'] == 'present' else resource.absent()
-    except (CivoAPIError, InstanceSnapshotAPIError) as e:
-        module.fail_json(msg=str(e), changed=resource.changed, **e.as_result())
-    module.exit_json(changed=resource.changed, snapshot=snapshot, diff=dict(
-        before=resource.before, after=snapshot, before_header=resource.header, after_header=resource.header))
+    CivoModule(ARGUMENT_SPEC, check_input=check_input, snapshot_api=BOTH_SNAPSHOT_APIS,
+               mutually_exclusive=[('instance_id', 'instance'), ('cron_timing', 'max_age')]).run(Snapshot)
 
 
 if __name__ == '__main__':

@@ -248,16 +248,30 @@ retried_requests:
       sample: [{request: GET /v2/snapshots, attempt: 1, reason: HTTP 503, waited: 0.4}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.civo.cloud.plugins.module_utils.errors import LookupFailed
+from ansible_collections.civo.cloud.plugins.module_utils.input_rules import duration_problem, parse_duration
+from ansible_collections.civo.cloud.plugins.module_utils.module import BOTH_SNAPSHOT_APIS, CivoModule, CivoResource
+from ansible_collections.civo.cloud.plugins.module_utils.snapshots import age_seconds, newest_first
 
-from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
-from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup, InstanceLookupError
-from ansible_collections.civo.cloud.plugins.module_utils.input_rules import duration_problem, fail_on_problems, parse_duration
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_backend import snapshot_api_argument_spec, snapshot_backend
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import age_seconds, newest_first
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_instance import InstanceSnapshotAPIError, UnknownInstanceError
-
+ARGUMENT_SPEC = dict(
+    name=dict(type='str'),
+    name_prefix=dict(type='str'),
+    instance_id=dict(type='str'),
+    instance=dict(type='str'),
+    status=dict(type='str', choices=['new', 'in-progress', 'complete', 'failed']),
+    older_than=dict(type='str'),
+    newer_than=dict(type='str'),
+)
 FILTERS = ('name', 'name_prefix', 'instance_id', 'status', 'older_than', 'newer_than')
+
+
+def check_input(params):
+    """Every rule that can be checked without the API, so that bad input never sends a request."""
+    # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
+    empty = [key for key in ('name', 'name_prefix', 'instance_id', 'instance') if params[key] is not None and not params[key].strip()]
+    problems = ['Filters must not be empty strings: %s. Leave a filter out to not filter by it.' % ', '.join(empty)] if empty else []
+    problems.extend(duration_problem(key, params[key]) for key in ('older_than', 'newer_than'))
+    return problems
 
 
 def matches(snapshot, filters):
@@ -273,81 +287,36 @@ def matches(snapshot, filters):
     ))
 
 
-class SnapshotListing:
-    """Reads the snapshots the filters can match in as few requests as the API in use allows."""
-
-    def __init__(self, module, snapshots, instances):
-        self.module = module
-        self.snapshots = snapshots
-        self.instances = instances
-
-    def filters(self):
-        params = self.module.params
-        filters = dict((key, params[key]) for key in FILTERS)
-        for key in ('older_than', 'newer_than'):
-            filters[key] = parse_duration(params[key]) if params[key] is not None else None
-        if params['instance'] is not None:
-            filters['instance_id'] = self.instances.resolve_hostname(params['instance'])
-        return filters
-
-    def read(self, instance_id):
-        if self.snapshots.api_name != 'instance':
-            return self.snapshots.list()  # the account API lists the whole account in one request anyway
-        try:
-            return self.snapshots.list(instance_id)  # one instance's snapshots, or every instance snapshot of the region
-        except UnknownInstanceError:
-            return []  # as with the account API, a filter on an instance that does not exist matches nothing
-
-    def found(self):
-        filters = self.filters()
-        hostname = self.module.params['instance']  # the API may not tell it, but the lookup did
-        snapshots = [dict(snapshot, age_seconds=age_of(snapshot), hostname=snapshot['hostname'] or hostname)
-                     for snapshot in self.read(filters['instance_id'])]
-        return newest_first([snapshot for snapshot in snapshots if matches(snapshot, filters)])
-
-
 def age_of(snapshot):
     age = age_seconds(snapshot)
     return None if age is None else int(age)
 
 
-def check_input(module):
-    """Every rule that can be checked without the API, so that bad input never sends a request."""
-    params = module.params
-    # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
-    empty = [key for key in ('name', 'name_prefix', 'instance_id', 'instance') if params[key] is not None and not params[key].strip()]
-    problems = ['Filters must not be empty strings: %s. Leave a filter out to not filter by it.' % ', '.join(empty)] if empty else []
-    problems.extend(duration_problem(key, params[key]) for key in ('older_than', 'newer_than'))
-    fail_on_problems(module, problems)
+class SnapshotListing(CivoResource):
+    """The snapshots the filters match, read in as few requests as the API in use allows."""
+
+    def run(self):
+        filters = dict((key, self.params[key]) for key in FILTERS)
+        for key in ('older_than', 'newer_than'):
+            filters[key] = parse_duration(self.params[key]) if self.params[key] is not None else None
+        target = None
+        if self.params['instance'] is not None or self.params['instance_id'] is not None:
+            target = self.instances.target(self.params['instance_id'], self.params['instance'])
+            filters['instance_id'] = target['id']
+        snapshots = [dict(snapshot, age_seconds=age_of(snapshot)) for snapshot in self.read(target)]
+        self.result = dict(snapshots=newest_first([snapshot for snapshot in snapshots if matches(snapshot, filters)]))
+
+    def read(self, target):
+        """The account API lists the whole account in one request anyway; the instance API one instance's, or the region's."""
+        try:
+            return self.snapshots.list(target)
+        except LookupFailed:
+            return []  # as with the account API, a filter on an instance that does not exist matches nothing
 
 
 def main():
-    argument_spec = civo_argument_spec()
-    argument_spec.update(snapshot_api_argument_spec())
-    argument_spec.update(
-        name=dict(type='str'),
-        name_prefix=dict(type='str'),
-        instance_id=dict(type='str'),
-        instance=dict(type='str'),
-        status=dict(type='str', choices=['new', 'in-progress', 'complete', 'failed']),
-        older_than=dict(type='str'),
-        newer_than=dict(type='str'),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[('instance_id', 'instance')],
-        supports_check_mode=True,
-    )
-    check_input(module)
-    api = CivoAPI(module)
-    listing = SnapshotListing(module, snapshot_backend(module, api), InstanceLookup(api))
-    try:
-        found = listing.found()
-    except InstanceLookupError as e:
-        module.fail_json(msg=str(e))
-    except (CivoAPIError, InstanceSnapshotAPIError) as e:
-        module.fail_json(msg=str(e), **e.as_result())
-    module.exit_json(changed=False, snapshots=found)
+    CivoModule(ARGUMENT_SPEC, check_input=check_input, snapshot_api=BOTH_SNAPSHOT_APIS,
+               mutually_exclusive=[('instance_id', 'instance')]).run(SnapshotListing)
 
 
 if __name__ == '__main__':

@@ -28,6 +28,7 @@ author:
   - civo.cloud contributors (@civo-community)
 extends_documentation_fragment:
   - civo.cloud.civo
+  - civo.cloud.snapshot_api.instance_only
 attributes:
   check_mode:
     support: full
@@ -256,64 +257,81 @@ retried_requests:
       sample: [{request: GET /v2/snapshots, attempt: 1, reason: HTTP 503, waited: 0.4}]
 '''
 
-import time
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
-from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup, InstanceLookupError
-from ansible_collections.civo.cloud.plugins.module_utils.input_rules import fail_on_problems, hostname_problem, ipv4_problem
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import COMPLETE, FAILED, SnapshotWaitError
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_instance import (
-    InstanceSnapshotAPIError, InstanceSnapshots, SnapshotLookupError,
+from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoError, LookupFailed, WaitFailed
+from ansible_collections.civo.cloud.plugins.module_utils.input_rules import hostname_problem, ipv4_problem
+from ansible_collections.civo.cloud.plugins.module_utils.module import INSTANCE_SNAPSHOT_API, CivoModule, CivoResource
+from ansible_collections.civo.cloud.plugins.module_utils.snapshot_restores import (
+    INSTANCE_ACTIVE, SnapshotRestores, instance_status, is_restoring_from, normalise_restore, restored_snapshot,
 )
-from ansible_collections.civo.cloud.plugins.module_utils.snapshot_restore import (
-    INSTANCE_ACTIVE, InstanceWaitError, RestoreError, SnapshotRestoreAPI, instance_status, is_restoring_from, normalise_restore,
-    restored_snapshot,
+from ansible_collections.civo.cloud.plugins.module_utils.snapshots import COMPLETE, FAILED
+from ansible_collections.civo.cloud.plugins.module_utils.waiting import deadline_in, seconds_left
+
+ARGUMENT_SPEC = dict(
+    instance=dict(type='str'),
+    instance_id=dict(type='str'),
+    snapshot=dict(type='str', required=True),
+    hostname=dict(type='str'),
+    overwrite_existing=dict(type='bool', default=False),
+    private_ipv4=dict(type='str'),
+    description=dict(type='str'),
+    wait=dict(type='bool', default=True),
+    wait_timeout=dict(type='int', default=1800),
 )
 
-# Restoring needs the per-instance API: unlike civo_snapshot, this module has no other API to point to.
-NO_OTHER_API = 'Restoring needs that API. Nothing was changed.'
+
+def check_input(params):
+    """Every rule that can be checked without the API, so that bad input never sends a request."""
+    problems = []
+    if not params['hostname'] and not params['overwrite_existing']:
+        problems.append('Say which restore you want: hostname: NEW-HOSTNAME restores the snapshot into a new instance; '
+                        'overwrite_existing: true restores it over the instance itself, and its current disk state is lost.')
+    if params['hostname'] is not None and params['overwrite_existing']:
+        problems.append('hostname and overwrite_existing: true ask for two different restores: give hostname for a new instance, '
+                        'or overwrite_existing: true (without hostname) to restore the instance itself.')
+    if params['hostname']:
+        problems.append(hostname_problem(params['hostname']))
+    if params['instance'] is not None:
+        problems.append(hostname_problem(params['instance'], 'instance'))
+    if params['instance_id'] is not None and not params['instance_id'].strip():
+        problems.append('instance_id must not be empty.')
+    if not params['snapshot'].strip():
+        problems.append('snapshot must be the ID or name of a snapshot, got an empty string.')
+    if params['private_ipv4'] is not None:
+        problems.append(ipv4_problem(params['private_ipv4'], 'private_ipv4'))
+    if params['wait_timeout'] <= 0:
+        problems.append('wait_timeout must be a positive number of seconds, got %d.' % params['wait_timeout'])
+    return problems
 
 
-class SnapshotRestore:
-    """Restores one snapshot as asked, or finds it already done, and builds the module's result."""
-
-    def __init__(self, module, restores, instances, snapshots):
-        self.module = module
-        self.params = module.params
-        self.restores = restores
-        self.instances = instances
-        self.snapshots = snapshots
-        self.deadline = time.time() + self.params['wait_timeout']
-        self.changed = False
-        self.result = dict(restore={}, instance={}, snapshot={})
-        self.before = {}
+class SnapshotRestore(CivoResource):
+    """Restores one snapshot as asked, or finds it already done."""
 
     def run(self):
+        self.restores = SnapshotRestores(self.api, self.instances)
+        self.deadline = deadline_in(self.params['wait_timeout'])
+        self.before = {}
+        self.result = dict(restore={}, instance={}, snapshot={})
         source = self.source_instance()
         if self.params['overwrite_existing']:
             self.in_place(source)
         else:
             self.new_instance(source)
-        return self.result
+        self.result['diff'] = self.diff()
 
     def source_instance(self):
         if self.params['instance_id']:
-            return self.restores.instance(self.params['instance_id'])
-        try:
-            return self.instances.by_hostname(self.params['instance'])
-        except InstanceLookupError as e:
-            raise RestoreError(str(e))
+            return self.instances.get(self.params['instance_id'])
+        return self.instances.by_hostname(self.params['instance'])
 
     def new_instance(self, source):
         hostname = self.params['hostname']
         if hostname == source.get('hostname'):
-            raise RestoreError("hostname '%s' is the instance the snapshot belongs to. To restore that instance itself, leave hostname "
-                               "out and set overwrite_existing: true (its current disk state is then lost)." % hostname)
-        existing = self.restores.instances_with_hostname(hostname)
+            raise CivoError("hostname '%s' is the instance the snapshot belongs to. To restore that instance itself, leave hostname "
+                            "out and set overwrite_existing: true (its current disk state is then lost)." % hostname)
+        existing = self.instances.with_hostname(hostname)
         if len(existing) > 1:
-            raise RestoreError("%d instances already have the hostname '%s' (%s); choose another hostname." % (
+            raise CivoError("%d instances already have the hostname '%s' (%s); choose another hostname." % (
                 len(existing), hostname, ', '.join(item.get('id') for item in existing)))
         if existing:
             # Restored by an earlier run (or taken by another instance): never restore twice.
@@ -341,55 +359,49 @@ class SnapshotRestore:
 
     def find_snapshot(self, source):
         try:
-            snapshot = self.snapshots.find(source['id'], self.params['snapshot'], source.get('hostname'))
-        except SnapshotLookupError as e:
-            raise RestoreError('%s Nothing was changed.' % e)
-        except InstanceSnapshotAPIError as e:
-            raise RestoreError(str(e), **e.as_result())
+            snapshot = self.snapshots.find(dict(id=source['id'], hostname=source.get('hostname')), self.params['snapshot'])
+        except LookupFailed as e:
+            raise LookupFailed('%s Nothing was changed.' % e, **e.result)
         self.result['snapshot'] = restored_snapshot(snapshot)
         return snapshot
 
     def ready(self, snapshot):
         """The snapshot once complete; fails on a failed one, or on one still being taken with wait=false."""
         if snapshot['status'] == FAILED:
-            raise RestoreError("Snapshot '%s' failed (state '%s'): it cannot be restored. Nothing was changed." % (
+            raise CivoError("Snapshot '%s' failed (state '%s'): it cannot be restored. Nothing was changed." % (
                 snapshot['name'], snapshot['api_status']))
-        if snapshot['status'] == COMPLETE or self.module.check_mode:
+        if snapshot['status'] == COMPLETE or self.check_mode:
             return snapshot
         if not self.params['wait']:
-            raise RestoreError("Snapshot '%s' is still being taken (state '%s'). Nothing was restored: run the task again once it is "
-                               "complete, or set wait: true to wait for it first." % (snapshot['name'], snapshot['api_status']))
+            raise CivoError("Snapshot '%s' is still being taken (state '%s'). Nothing was restored: run the task again once it is "
+                            "complete, or set wait: true to wait for it first." % (snapshot['name'], snapshot['api_status']))
         try:
             # wait_timeout covers the snapshot and the restored instance together: the snapshot gets what is left of it.
-            snapshot = self.snapshots.wait_complete(snapshot, int(round(self.deadline - time.time())))
-        except SnapshotWaitError as e:
-            raise RestoreError('%s Nothing was restored.' % e, snapshot=restored_snapshot(e.snapshot))
+            snapshot = self.snapshots.wait_complete(snapshot, int(round(seconds_left(self.deadline))))
+        except WaitFailed as e:
+            raise CivoError('%s Nothing was restored.' % e, snapshot=restored_snapshot(e.result.get('snapshot')))
         self.result['snapshot'] = restored_snapshot(snapshot)
         return snapshot
 
     def start(self, source, snapshot, predicted_instance):
         options = dict(hostname=self.params['hostname'], overwrite_existing=self.params['overwrite_existing'],
                        private_ipv4=self.params['private_ipv4'], description=self.params['description'])
-        self.changed = True
         self.result['instance'] = predicted_instance
-        if self.module.check_mode:
-            self.result['restore'] = normalise_restore(dict(options, hostname=predicted_instance.get('hostname'), from_snapshot=snapshot['id'],
-                                                            status={'state': 'in_progress'}))
+        if self.check_mode:
+            self.changed = True
+            self.result['restore'] = normalise_restore(dict(options, hostname=predicted_instance.get('hostname'),
+                                                            from_snapshot=snapshot['id'], status={'state': 'in_progress'}))
             return
-        self.changed = False  # a POST the API refuses changed nothing
         self.result['restore'] = self.restores.restore(source, snapshot, options)
-        self.changed = True
+        self.changed = True  # only now: a POST the API refused changed nothing
 
     def settle(self, instance, instance_id=None, hostname=None, seen_busy=False):
         """Wait for the restored instance to be ACTIVE, when asked to (never in check mode)."""
         self.result['instance'] = instance
-        if self.module.check_mode or not self.params['wait'] or (seen_busy and instance_status(instance) == INSTANCE_ACTIVE):
+        if self.check_mode or not self.params['wait'] or (seen_busy and instance_status(instance) == INSTANCE_ACTIVE):
             return
-        try:
-            self.result['instance'] = self.restores.wait_active(self.deadline, instance_id=instance_id, hostname=hostname,
-                                                                seen_busy=seen_busy)
-        except InstanceWaitError as e:
-            raise RestoreError(str(e), instance=e.instance)
+        self.result['instance'] = self.restores.wait_active(self.params['wait_timeout'], self.deadline, instance_id=instance_id,
+                                                            hostname=hostname, seen_busy=seen_busy)
 
     def diff(self):
         after = dict(self.result['instance'])
@@ -398,62 +410,9 @@ class SnapshotRestore:
         return dict(before=self.before, after=after)
 
 
-def check_input(module):
-    """Every rule that can be checked without the API, so that bad input never sends a request."""
-    params = module.params
-    problems = []
-    if not params['hostname'] and not params['overwrite_existing']:
-        problems.append('Say which restore you want: hostname: NEW-HOSTNAME restores the snapshot into a new instance; '
-                        'overwrite_existing: true restores it over the instance itself, and its current disk state is lost.')
-    if params['hostname'] is not None and params['overwrite_existing']:
-        problems.append('hostname and overwrite_existing: true ask for two different restores: give hostname for a new instance, '
-                        'or overwrite_existing: true (without hostname) to restore the instance itself.')
-    if params['hostname']:
-        problems.append(hostname_problem(params['hostname']))
-    if params['instance'] is not None:
-        problems.append(hostname_problem(params['instance'], 'instance'))
-    if params['instance_id'] is not None and not params['instance_id'].strip():
-        problems.append('instance_id must not be empty.')
-    if not params['snapshot'].strip():
-        problems.append('snapshot must be the ID or name of a snapshot, got an empty string.')
-    if params['private_ipv4'] is not None:
-        problems.append(ipv4_problem(params['private_ipv4'], 'private_ipv4'))
-    if params['wait_timeout'] <= 0:
-        problems.append('wait_timeout must be a positive number of seconds, got %d.' % params['wait_timeout'])
-    fail_on_problems(module, problems)
-
-
 def main():
-    argument_spec = civo_argument_spec()
-    argument_spec.update(
-        instance=dict(type='str'),
-        instance_id=dict(type='str'),
-        snapshot=dict(type='str', required=True),
-        hostname=dict(type='str'),
-        overwrite_existing=dict(type='bool', default=False),
-        private_ipv4=dict(type='str'),
-        description=dict(type='str'),
-        wait=dict(type='bool', default=True),
-        wait_timeout=dict(type='int', default=1800),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[('instance', 'instance_id')],
-        required_one_of=[('instance', 'instance_id')],
-        supports_check_mode=True,
-    )
-    check_input(module)
-
-    api = CivoAPI(module)
-    snapshots = InstanceSnapshots(api, unavailable_advice=NO_OTHER_API)
-    resource = SnapshotRestore(module, SnapshotRestoreAPI(api), InstanceLookup(api), snapshots)
-    try:
-        result = resource.run()
-    except RestoreError as e:
-        module.fail_json(msg=str(e), changed=resource.changed, **dict(resource.result, **e.result))
-    except CivoAPIError as e:
-        module.fail_json(msg=str(e), changed=resource.changed, **dict(resource.result, **e.as_result()))
-    module.exit_json(changed=resource.changed, diff=resource.diff(), **result)
+    CivoModule(ARGUMENT_SPEC, check_input=check_input, snapshot_api=INSTANCE_SNAPSHOT_API,
+               mutually_exclusive=[('instance', 'instance_id')], required_one_of=[('instance', 'instance_id')]).run(SnapshotRestore)
 
 
 if __name__ == '__main__':

@@ -25,6 +25,7 @@ author:
   - civo.cloud contributors (@civo-community)
 extends_documentation_fragment:
   - civo.cloud.civo
+  - civo.cloud.snapshot_api.instance_only
 attributes:
   check_mode:
     support: full
@@ -238,43 +239,72 @@ retried_requests:
       sample: [{request: GET /v2/snapshots, attempt: 1, reason: HTTP 503, waited: 0.4}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
-from ansible_collections.civo.cloud.plugins.module_utils.civo_instances import InstanceLookup
-from ansible_collections.civo.cloud.plugins.module_utils.input_rules import cron_interval_problem, cron_problem, fail_on_problems, max_snapshots_problem
+from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoError
+from ansible_collections.civo.cloud.plugins.module_utils.input_rules import cron_interval_problem, cron_problem, max_snapshots_problem
+from ansible_collections.civo.cloud.plugins.module_utils.module import INSTANCE_SNAPSHOT_API, CivoModule, CivoResource
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_schedules import (
-    InstanceEntryError, ScheduleLookupError, Schedules, create_body, find_by_name, includes_volumes, public, resolve_instances)
+    Schedules, create_body, find_by_name, includes_volumes, public, resolve_instances,
+)
 
+ARGUMENT_SPEC = dict(
+    name=dict(type='str', required=True),
+    rename_from=dict(type='str'),
+    description=dict(type='str'),
+    cron_expression=dict(type='str'),
+    max_snapshots=dict(type='int'),
+    instances=dict(type='list', elements='str'),
+    include_volumes=dict(type='bool', default=False),
+    paused=dict(type='bool', default=False),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+    recreate=dict(type='bool', default=False),
+)
 # What must be known to create a schedule: the API has no defaults for them.
 REQUIRED_TO_CREATE = ('cron_expression', 'max_snapshots', 'instances')
 
 
-class ScheduleResource:
-    """Brings one schedule to the state asked for and builds the module's result."""
+def check_input(params):
+    """Every rule that can be checked without the API, so that bad input never sends a request."""
+    problems = []
+    if not params['name'].strip():
+        problems.append('name must not be empty.')
+    if params['rename_from'] is not None and params['rename_from'] in ('', params['name']):
+        problems.append('rename_from must be the current name of the schedule, other than name.')
+    if params['cron_expression'] is not None:
+        problems.append(cron_problem(params['cron_expression'], option='cron_expression')
+                        or cron_interval_problem(params['cron_expression']))
+    if params['max_snapshots'] is not None:
+        problems.append(max_snapshots_problem(params['max_snapshots']))
+    if params['instances'] is not None:
+        if not params['instances']:
+            problems.append('instances must name at least one instance (a hostname or an instance ID).')
+        elif any(not (entry or '').strip() for entry in params['instances']):
+            problems.append('instances must not have empty entries.')
+    return problems
 
-    def __init__(self, module, schedules, instances):
-        self.module = module
-        self.params = module.params
-        self.schedules = schedules
-        self.instances = instances
-        self.changed = False
+
+class Schedule(CivoResource):
+    """Brings one schedule to the state asked for."""
+
+    def run(self):
+        self.schedules = Schedules(self.api)
         self.before = {}
         self.recreated = False
+        schedule = self.present() if self.params['state'] == 'present' else self.absent()
+        self.result = dict(schedule=schedule, diff=self.diff(schedule))
 
     def present(self):
         existing = self.find_existing()
         self.before = public(existing)
+        self.result = dict(schedule=self.before)
         instance_ids = self.instance_ids_wanted(existing)
         if existing is None:
             return self.create(instance_ids)
         fixed = self.fixed_differences(existing, instance_ids)
         if fixed and not self.params['recreate']:
-            self.module.fail_json(
-                msg="Snapshot schedule '%s' differs in what the API cannot change in place: %s. Nothing was changed. Set "
-                    "recreate: true to replace the schedule (delete it, then create it with these settings); the snapshots it "
-                    "took are kept." % (existing['name'], '; '.join(fixed)),
-                schedule=public(existing))
+            raise CivoError(
+                "Snapshot schedule '%s' differs in what the API cannot change in place: %s. Nothing was changed. Set "
+                "recreate: true to replace the schedule (delete it, then create it with these settings); the snapshots it "
+                "took are kept." % (existing['name'], '; '.join(fixed)))
         if fixed:
             return self.replace(existing, instance_ids)
         return self.update(existing)
@@ -284,16 +314,16 @@ class ScheduleResource:
         self.before = public(existing)
         if existing is not None:
             self.changed = True
-            if not self.module.check_mode:
+            if not self.check_mode:
                 self.schedules.delete(existing['id'])
         return {}
 
     def find_existing(self):
         """The schedule named name, else (with rename_from) the schedule to rename, else None; one list request."""
-        schedules = self.schedules.list()
-        existing = find_by_name(schedules, self.params['name'])
+        self.listed = self.schedules.list()
+        existing = find_by_name(self.listed, self.params['name'])
         if existing is None and self.params['rename_from'] is not None:
-            existing = find_by_name(schedules, self.params['rename_from'])
+            existing = find_by_name(self.listed, self.params['rename_from'])
         return existing
 
     def instance_ids_wanted(self, existing):
@@ -301,10 +331,7 @@ class ScheduleResource:
         if self.params['instances'] is None:
             return None
         known = set(existing['instances']) if existing else set()
-        try:
-            return resolve_instances(self.params['instances'], known, self.instances)
-        except InstanceEntryError as e:
-            self.module.fail_json(msg=str(e), schedule=public(existing))
+        return resolve_instances(self.params['instances'], known, self.instances)
 
     def fixed_differences(self, existing, instance_ids):
         """What differs that the API cannot change in place, as sentences 'setting (now -> wanted)'."""
@@ -335,7 +362,7 @@ class ScheduleResource:
     def create(self, instance_ids):
         missing = [key for key in REQUIRED_TO_CREATE if self.params[key] is None]
         if missing:
-            self.module.fail_json(msg="Snapshot schedule '%s' does not exist, and creating it needs %s. Nothing was changed." % (
+            raise CivoError("Snapshot schedule '%s' does not exist, and creating it needs %s. Nothing was changed." % (
                 self.params['name'], ', '.join(missing)))
         return self.send_create(self.params['cron_expression'], self.params['max_snapshots'], instance_ids)
 
@@ -343,7 +370,7 @@ class ScheduleResource:
         """Delete the schedule and create it anew, filling what was not given from the old one."""
         self.recreated = True
         self.changed = True
-        if not self.module.check_mode:
+        if not self.check_mode:
             self.schedules.delete(existing['id'])
         return self.send_create(self.given_or(existing, 'cron_expression'), self.given_or(existing, 'max_snapshots'),
                                 instance_ids or existing['instances'], self.given_or(existing, 'description'))
@@ -356,11 +383,11 @@ class ScheduleResource:
         description = self.params['description'] if description is None else description
         body = create_body(self.params['name'], description, cron_expression, max_snapshots, instance_ids, self.params['include_volumes'])
         self.changed = True
-        if self.module.check_mode:
+        if self.check_mode:
             return dict(id=None, name=self.params['name'], description=description or '', cron_expression=cron_expression,
                         paused=self.params['paused'], max_snapshots=max_snapshots, instances=instance_ids, included_volumes=[],
                         status=None, last_snapshot=None, created_at=None)
-        schedule = self.schedules.create(body)
+        schedule = self.schedules.create(body, known=self.listed)
         if self.params['paused'] and not schedule['paused']:
             schedule = self.send_update(schedule, dict(paused=True))
         return public(schedule)
@@ -370,7 +397,7 @@ class ScheduleResource:
         if not changes:
             return public(existing)
         self.changed = True
-        if self.module.check_mode:
+        if self.check_mode:
             return dict(public(existing), **changes)
         return public(self.send_update(existing, changes))
 
@@ -387,53 +414,8 @@ class ScheduleResource:
         return diff
 
 
-def check_input(module):
-    """Every rule that can be checked without the API, so that bad input never sends a request."""
-    params = module.params
-    problems = []
-    if not params['name'].strip():
-        problems.append('name must not be empty.')
-    if params['rename_from'] is not None and params['rename_from'] in ('', params['name']):
-        problems.append('rename_from must be the current name of the schedule, other than name.')
-    if params['cron_expression'] is not None:
-        problems.append(cron_problem(params['cron_expression'], option='cron_expression')
-                        or cron_interval_problem(params['cron_expression']))
-    if params['max_snapshots'] is not None:
-        problems.append(max_snapshots_problem(params['max_snapshots']))
-    if params['instances'] is not None:
-        if not params['instances']:
-            problems.append('instances must name at least one instance (a hostname or an instance ID).')
-        elif any(not (entry or '').strip() for entry in params['instances']):
-            problems.append('instances must not have empty entries.')
-    fail_on_problems(module, problems)
-
-
 def main():
-    argument_spec = civo_argument_spec()
-    argument_spec.update(
-        name=dict(type='str', required=True),
-        rename_from=dict(type='str'),
-        description=dict(type='str'),
-        cron_expression=dict(type='str'),
-        max_snapshots=dict(type='int'),
-        instances=dict(type='list', elements='str'),
-        include_volumes=dict(type='bool', default=False),
-        paused=dict(type='bool', default=False),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-        recreate=dict(type='bool', default=False),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    check_input(module)
-
-    api = CivoAPI(module)
-    resource = ScheduleResource(module, Schedules(api), InstanceLookup(api))
-    try:
-        schedule = resource.present() if module.params['state'] == 'present' else resource.absent()
-    except ScheduleLookupError as e:
-        module.fail_json(msg=str(e))
-    except CivoAPIError as e:
-        module.fail_json(msg=str(e), changed=resource.changed, **e.as_result())
-    module.exit_json(changed=resource.changed, schedule=schedule, diff=resource.diff(schedule))
+    CivoModule(ARGUMENT_SPEC, check_input=check_input, snapshot_api=INSTANCE_SNAPSHOT_API).run(Schedule)
 
 
 if __name__ == '__main__':

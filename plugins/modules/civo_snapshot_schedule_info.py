@@ -19,6 +19,7 @@ author:
   - civo.cloud contributors (@civo-community)
 extends_documentation_fragment:
   - civo.cloud.civo
+  - civo.cloud.snapshot_api.instance_only
 attributes:
   check_mode:
     support: full
@@ -142,26 +143,30 @@ retried_requests:
       sample: [{request: GET /v2/snapshots, attempt: 1, reason: HTTP 503, waited: 0.4}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError, civo_argument_spec
+from ansible_collections.civo.cloud.plugins.module_utils.module import INSTANCE_SNAPSHOT_API, CivoModule, CivoResource
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_schedules import Schedules, public
+
+ARGUMENT_SPEC = dict(name=dict(type='str'))
+
+
+def check_input(params):
+    # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
+    if params['name'] is not None and not params['name'].strip():
+        return ['name must not be an empty string. Leave it out to list every schedule.']
+    return []
+
+
+class ScheduleListing(CivoResource):
+    """The schedules (one request), sorted by name, or those of the name asked for."""
+
+    def run(self):
+        name = self.params['name']
+        found = [public(schedule) for schedule in Schedules(self.api).list() if name is None or schedule['name'] == name]
+        self.result = dict(schedules=sorted(found, key=lambda schedule: (schedule['name'] or '', schedule['id'] or '')))
 
 
 def main():
-    argument_spec = civo_argument_spec()
-    argument_spec.update(name=dict(type='str'))
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    name = module.params['name']
-    if name is not None and not name.strip():
-        # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
-        module.fail_json(msg='name must not be an empty string. Leave it out to list every schedule.')
-    try:
-        schedules = Schedules(CivoAPI(module)).list()
-    except CivoAPIError as e:
-        module.fail_json(msg=str(e), **e.as_result())
-    found = [public(schedule) for schedule in schedules if name is None or schedule['name'] == name]
-    module.exit_json(changed=False, schedules=sorted(found, key=lambda schedule: (schedule['name'] or '', schedule['id'] or '')))
+    CivoModule(ARGUMENT_SPEC, check_input=check_input, snapshot_api=INSTANCE_SNAPSHOT_API).run(ScheduleListing)
 
 
 if __name__ == '__main__':

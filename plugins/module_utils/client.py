@@ -2,11 +2,11 @@
 # Copyright: (c) 2026, civo.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The one HTTP client every civo.cloud module talks to the Civo API through.
+"""The one HTTP client every civo.cloud module talks to the Civo API through (the transport).
 
-Everything about the wire lives here: the shared options, authentication,
-retries with capped and jittered backoff, ``Retry-After`` and rate-limit
-pacing, and turning any failure into one readable :class:`CivoAPIError`.
+Everything about the wire lives here: the connection options, authentication, retries with capped and jittered
+backoff, ``Retry-After`` and rate-limit pacing, the rule that a POST is never resent blindly, and turning any failure
+into one readable :class:`CivoAPIError`.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,10 +19,11 @@ import random
 import re
 import time
 import traceback
+from urllib.parse import urlparse
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
-from ansible.module_utils.six.moves.urllib.parse import urlparse
 
+from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoAPIError, CivoError
 from ansible_collections.civo.cloud.plugins.module_utils.rate_window import SharedRateWindow
 
 REQUESTS_IMPORT_ERROR = None
@@ -35,9 +36,8 @@ except ImportError:
 COLLECTION_VERSION = '0.1.0'
 DEFAULT_API_URL = 'https://api.civo.com'
 
-# Statuses worth another try: Civo's rate limit and transient server trouble.
-# Every call this collection makes is safe to repeat (PUT is an upsert by name,
-# DELETE of a missing snapshot is a 404 that means "done").
+# Statuses worth another try: Civo's rate limit and transient server trouble. GET, PUT (an upsert by name) and DELETE
+# (a 404 afterwards means "done") are safe to repeat; a POST is not, see CivoAPI.post.
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 16.0
@@ -54,21 +54,14 @@ RATE_WINDOW_MAX = 60.0
 # API gives (X-Ratelimit-Reset, a Retry-After date) are read against its clock.
 CLOCK_SKEW_TOLERANCE = 2.0
 
-# What Civo answers for a wrong, revoked or badly scoped token. The real service says 404 database_account_not_found
-# ("The account could not be found"), which reads like a missing resource unless the message says what it means.
-TOKEN_REJECTED_CODES = frozenset(('database_account_not_found', 'authentication_failed', 'authentication_invalid_key',
-                                  'authentication_access_denied', 'requires_authentication'))
-TOKEN_REJECTED_HINT = ('Civo answers this for a wrong or revoked API token: check api_token (or CIVO_TOKEN) and that it '
-                       'belongs to the account and region you mean.')
-
 LOOPBACK_NAMES = ('localhost',)
 # A token is printable ASCII without spaces. Anything else (a newline kept from a
 # vault value or a file) would make requests reject the header and quote it back.
 TOKEN_PATTERN = re.compile(r'^[\x21-\x7e]+$')
 
 
-def civo_argument_spec():
-    """The connection options every civo.cloud module accepts (see the civo doc fragment)."""
+def connection_argument_spec():
+    """The connection options every civo.cloud module accepts (the civo.cloud.civo doc fragment)."""
     return dict(
         api_token=dict(type='str', no_log=True, aliases=['api_key'], fallback=(env_fallback, ['CIVO_TOKEN'])),
         api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['CIVO_API_URL'])),
@@ -77,82 +70,6 @@ def civo_argument_spec():
         api_retries=dict(type='int', default=5),
         validate_certs=dict(type='bool', default=True),
     )
-
-
-class CivoAPIError(Exception):
-    """A Civo API call that did not succeed, with everything a person needs to act on it."""
-
-    def __init__(self, method, path, status=None, code=None, reason=None, details=None, cause=None, attempts=1):
-        self.method = method
-        self.path = path
-        self.status = status
-        self.code = code
-        self.reason = reason
-        self.details = details
-        self.cause = cause
-        self.attempts = attempts
-        super(CivoAPIError, self).__init__(self.message)
-
-    def __str__(self):
-        return self.message
-
-    @property
-    def message(self):
-        request = '%s %s' % (self.method, self.path)
-        tries = ' after %d attempts' % self.attempts if self.attempts > 1 else ''
-        if self.status is None:
-            return 'Civo API request %s failed%s: %s' % (request, tries, self.cause)
-        text = 'Civo API request %s failed%s with HTTP %s' % (request, tries, self.status)
-        if self.code:
-            text += ' (%s)' % self.code
-        if self.reason:
-            text += ': %s' % self.reason
-        if self.details:
-            text += ' [%s]' % self.details
-        if self.status in (401, 403, 404) and self.code in TOKEN_REJECTED_CODES:
-            text += '. ' + TOKEN_REJECTED_HINT
-        return text
-
-    def scrub(self, secret):
-        """Mask a secret wherever a text of this error could quote it (an API or a library echoing a header)."""
-        if not secret:
-            return
-        for field in ('reason', 'details', 'cause'):
-            value = getattr(self, field)
-            if isinstance(value, str) and secret in value:
-                setattr(self, field, value.replace(secret, '********'))
-        self.args = (self.message,)
-
-    @property
-    def short_reason(self):
-        """Why the attempt failed, in a few words: 'HTTP 503', 'HTTP 429 (rate_limit)' or the kind of connection trouble."""
-        if self.status is None:
-            return (self.cause or 'error').split(':')[0].split(' (')[0]
-        return 'HTTP %s%s' % (self.status, ' (%s)' % self.code if self.code else '')
-
-    def as_result(self):
-        """The structured part of the error, for fail_json(**error.as_result())."""
-        return dict(api_error=dict(
-            method=self.method, path=self.path, status=self.status,
-            code=self.code, reason=self.reason, details=self.details,
-        ))
-
-
-def report_retries_in_result(module, api):
-    """Add `retried_requests` (api.retry_report()) to whatever result the module ends with.
-
-    Done here, once, rather than at each exit_json/fail_json of every module: a retry is worth reporting most of all
-    when the task then fails, and a module has many ways to fail.
-    """
-    for name in ('exit_json', 'fail_json'):
-        finish = getattr(module, name, None)
-        if finish is None:
-            continue
-
-        def finish_with_report(finish=finish, **result):
-            result.setdefault('retried_requests', api.retry_report())
-            return finish(**result)
-        setattr(module, name, finish_with_report)
 
 
 def _retry_after_seconds(response):
@@ -224,13 +141,16 @@ def backoff_delay(attempt):
 
 
 class CivoAPI:
-    """A session with the Civo API on behalf of one module run."""
+    """A session with the Civo API on behalf of one module run.
+
+    module: the AnsibleModule, for its options, warnings, verbosity and temporary folder (the shared rate window).
+    """
 
     def __init__(self, module):
         self.module = module
         params = module.params
         if requests is None:
-            module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+            raise CivoError(missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
 
         # Surrounding whitespace is never part of a token (a vault value or a file often ends with a newline).
         self.token = (params['api_token'] or '').strip()
@@ -252,26 +172,26 @@ class CivoAPI:
         })
         self.requests_sent = 0
         self.retries_done = []  # one entry per retried attempt: see retry_report()
-        report_retries_in_result(module, self)
+        self.lost_answers = []  # one line per POST whose answer was lost: see post()
         self._pace_until = 0.0
         self._shared_window = None  # found on first use: see _share()
         self._shared_window_looked_for = False
 
     def _check_connection_options(self):
-        """Fail before any request on options that cannot work."""
+        """Refuse, before any request, connection options that cannot work."""
         if not self.token:
-            self.module.fail_json(msg='No Civo API token: set the api_token option or the CIVO_TOKEN environment variable.')
+            raise CivoError('No Civo API token: set the api_token option or the CIVO_TOKEN environment variable.')
         if not TOKEN_PATTERN.match(self.token):
             # Never quote the token: it is a secret even when it is malformed.
-            self.module.fail_json(msg='The Civo API token has spaces, control or non-ASCII characters inside it; a token is only printable '
-                                      'ASCII. Check how it is stored (whitespace around it is ignored).')
+            raise CivoError('The Civo API token has spaces, control or non-ASCII characters inside it; a token is only '
+                            'printable ASCII. Check how it is stored (whitespace around it is ignored).')
         url = urlparse(self.base_url)
         if url.scheme not in ('http', 'https') or not url.hostname:
-            self.module.fail_json(msg="api_url must be an http:// or https:// URL such as %s, got '%s'." % (DEFAULT_API_URL, self.base_url))
+            raise CivoError("api_url must be an http:// or https:// URL such as %s, got '%s'." % (DEFAULT_API_URL, self.base_url))
         if self.timeout is None or self.timeout <= 0:
-            self.module.fail_json(msg='api_timeout must be a positive number of seconds, got %s.' % self.timeout)
+            raise CivoError('api_timeout must be a positive number of seconds, got %s.' % self.timeout)
         if self.retries is None or self.retries < 0:
-            self.module.fail_json(msg='api_retries must be zero or more, got %s.' % self.retries)
+            raise CivoError('api_retries must be zero or more, got %s.' % self.retries)
         if url.scheme == 'http' and not _is_loopback(url.hostname):
             self.module.warn('api_url %s is plain http: the API token is sent unencrypted. Use https.' % self.base_url)
 
@@ -282,13 +202,20 @@ class CivoAPI:
     def put(self, path, data=None, json_body=None):
         return self.request('PUT', path, data=data, json_body=json_body)
 
-    def post(self, path, json_body):
-        return self.request('POST', path, json_body=json_body)
-
     def delete(self, path):
         return self.request('DELETE', path)
 
-    def request(self, method, path, params=None, data=None, json_body=None):
+    def post(self, path, json_body, find_created):
+        """POST json_body (it creates something): never resent blindly.
+
+        When the answer is lost (no answer, a timeout, a 5xx, a body that is not JSON) the API may have done the request
+        all the same. find_created() then looks for what it would have created and returns it in the shape of the
+        answer, or None; only when nothing is there is the POST sent again (within api_retries). A 429 is a refusal, and
+        is resent without looking. retry_report() says what was found.
+        """
+        return self.request('POST', path, json_body=json_body, find_created=find_created)
+
+    def request(self, method, path, params=None, data=None, json_body=None, find_created=None):
         """Send one API call, retrying what is safe to retry; return the decoded JSON body or raise CivoAPIError.
 
         The older /v2/snapshots API takes form fields (data); the current API family takes a JSON body (json_body).
@@ -304,12 +231,34 @@ class CivoAPI:
             failure, wait = self._attempt(method, url, path, query, (data, json_body), attempt)
             if failure is None:
                 return wait  # on success _attempt hands back the body
+            if find_created is not None and failure.status != 429:
+                found = self._look_for_created(method, path, failure, find_created)
+                if found is not None:
+                    return found
             if wait is None or attempt > self.retries:
                 raise failure
             self.retries_done.append(dict(request='%s %s' % (method, path), attempt=attempt, reason=failure.short_reason,
                                           waited=round(wait, 1)))
-            time.sleep(wait)
+            self._pause(wait)
             self._pace_until = 0.0  # the wait above already respected the window
+
+    def _look_for_created(self, method, path, failure, find_created):
+        """What a request whose answer was lost created, or None; recorded for retry_report()."""
+        if failure.status is not None and failure.status < 500:
+            return None  # a refusal: nothing was created
+        request = '%s %s' % (method, path)
+        try:
+            found = find_created()
+        except CivoAPIError as e:
+            raise CivoError('The answer to %s was lost (%s), and looking for what it may have created failed too: %s. It was '
+                            'not sent again, so that nothing is created twice; run the task again once the API answers.' % (
+                                request, failure.short_reason, e), **e.result)
+        if found is None:
+            return None
+        what = found.get('id') or found.get('name') if isinstance(found, dict) else None
+        self.lost_answers.append('%s: the answer was lost (%s); what it created was found (%s), so it was not sent again.' % (
+            request, failure.short_reason, what or 'found'))
+        return found
 
     def _attempt(self, method, url, path, query, body, attempt):
         """One try. Returns (None, body) on success, else (error, seconds to wait before retrying or None)."""
@@ -336,7 +285,7 @@ class CivoAPI:
             cause = 'the request could not be built (%s): %s' % (type(e).__name__, _short(e))
             return self._error(method, path, cause=cause, attempts=attempt), None
         except requests.exceptions.RequestException as e:
-            cause = 'connection error (tried %s): %s' % (self.base_url, _short(e))
+            cause = 'connection error (tried %s): %s' % (self.base_url, _connection_trouble(e))
             return self._error(method, path, cause=cause, attempts=attempt), backoff_delay(attempt - 1)
 
         self._note_rate_limit(response)
@@ -367,6 +316,8 @@ class CivoAPI:
         for retry in self.retries_done:
             reasons[retry['reason']] = reasons.get(retry['reason'], 0) + 1
         report = dict(count=len(self.retries_done), reasons=reasons)
+        if self.lost_answers:
+            report['lost_answers'] = list(self.lost_answers)
         if getattr(self.module, '_verbosity', 0) >= 3:
             report['attempts'] = list(self.retries_done)
         return report
@@ -393,13 +344,18 @@ class CivoAPI:
     def _pace(self):
         delay = self._pace_until - time.time()
         if delay > 0:
-            time.sleep(delay)
+            self._pause(delay)
         # Count this request against the window the other processes see; if they have used it up, wait for the next one.
         for dummy in range(3):
             wait = self._share(lambda window: window.claim()) or 0.0
             if wait <= 0:
                 return
-            time.sleep(min(wait, RATE_WINDOW_MAX) + random.uniform(0, 0.25))
+            self._pause(min(wait, RATE_WINDOW_MAX) + random.uniform(0, 0.25))
+
+    @staticmethod
+    def _pause(seconds):
+        """The client's one sleep: between retries, and to pace requests within the rate-limit window."""
+        time.sleep(seconds)
 
     def _share(self, use):
         """use(shared window) if there is one; a shared window that fails is dropped (pacing stays per process)."""
@@ -418,6 +374,25 @@ class CivoAPI:
 def _short(exception):
     text = str(exception)
     return text if len(text) <= 300 else text[:300] + '...'
+
+
+# What a dropped connection says, deep inside urllib3's text ("HTTPConnectionPool(...): Max retries exceeded with url:
+# ... (Caused by NewConnectionError('<...>: Failed to establish a new connection: [Errno 111] Connection refused'))").
+CONNECTION_TROUBLE = (
+    (re.compile(r'\[Errno -?\d+\] ([^\'"\)]+)'), None),
+    (re.compile(r'RemoteDisconnected|without response|Connection aborted'), 'the connection was closed without an answer'),
+    (re.compile(r'Connection reset'), 'the connection was reset'),
+)
+
+
+def _connection_trouble(exception):
+    """What went wrong with the connection, in a few plain words (the library's whole text only when nothing matches)."""
+    text = str(exception)
+    for pattern, plain in CONNECTION_TROUBLE:
+        match = pattern.search(text)
+        if match:
+            return plain or match.group(1).strip().rstrip('.')
+    return _short(exception)
 
 
 def _error_from_response(method, path, response, attempt):

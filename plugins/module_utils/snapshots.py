@@ -2,11 +2,11 @@
 # Copyright: (c) 2026, civo.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What both snapshot backends share: the statuses the modules report, timestamps, ordering and waiting.
+"""What both of Civo's snapshot APIs offer the modules, in one shape: the interface (:class:`SnapshotAPI`) that
+account_snapshots.py and instance_snapshots.py implement, the statuses, timestamps and ordering, and the waits.
 
-Each backend (snapshot_account, snapshot_instance) turns its API's answers into the same snapshot dict, with
-``status`` one of KNOWN_STATUSES and ``requested_at`` a normalised timestamp, so that the modules, the role and
-playbooks read both APIs alike.
+Each API's answers become the same snapshot dict, with ``status`` one of KNOWN_STATUSES and ``requested_at`` a
+normalised timestamp, so that the modules, the role and playbooks read both APIs alike.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,6 +15,9 @@ __metaclass__ = type
 
 import datetime
 import re
+
+from ansible_collections.civo.cloud.plugins.module_utils.errors import WaitFailed
+from ansible_collections.civo.cloud.plugins.module_utils.waiting import deadline_in, wait_until
 
 PENDING_STATUSES = ('new', 'in-progress')
 COMPLETE = 'complete'
@@ -30,14 +33,6 @@ API_STATE_WORDS = {
     COMPLETE: ('complete', 'completed', 'available', 'ready', 'done', 'success', 'succeeded', 'finished'),
 }
 FAILURE_WORD_PARTS = ('fail', 'error', 'cancel', 'abort')
-
-# Polling: notice completion within a second at first, then back off for long
-# snapshots. The first minute costs about a dozen requests, well inside Civo's
-# 50 a minute, and a long wait settles at one request every 15 s (4 a minute).
-POLL_FIRST_INTERVAL = 1.0
-POLL_GROWTH = 1.5
-POLL_MAX_INTERVAL = 15.0
-
 
 # ISO 8601 as the API writes it: with or without fraction, 'Z' or an offset (with or without a colon).
 TIMESTAMP_PATTERN = re.compile(r'^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$')
@@ -117,17 +112,88 @@ def newest_first(snapshots):
     return sorted(by_name, key=key, reverse=True)  # stable: equal keys keep their order by name
 
 
-class SnapshotWaitError(Exception):
-    """Waiting ended without the snapshot reaching the state asked for."""
+def describe(snapshot):
+    """A snapshot as messages name it: 'NAME' (ID) of instance HOST."""
+    text = "'%s'" % snapshot.get('name')
+    if snapshot.get('id'):
+        text += ' (%s)' % snapshot['id']
+    instance = snapshot.get('hostname') or snapshot.get('instance_id')
+    return text + (' of instance %s' % instance if instance else '')
 
-    def __init__(self, message, snapshot):
-        super(SnapshotWaitError, self).__init__(message)
-        self.snapshot = snapshot
+
+def state_word(snapshot):
+    """The API's own word for a snapshot's state where it has one (api_status), else the status."""
+    return snapshot.get('api_status') or snapshot.get('status')
 
 
-def poll_intervals():
-    """Seconds to sleep before each poll: 1, 1.5, 2.25, ... up to POLL_MAX_INTERVAL."""
-    interval = POLL_FIRST_INTERVAL
-    while True:
-        yield interval
-        interval = min(POLL_MAX_INTERVAL, interval * POLL_GROWTH)
+class SnapshotAPI:
+    """The interface of a snapshot API, in the modules' snapshot shape. A *target* is an instance as
+    instances.target() makes it: dict(id, hostname, region); results carry its hostname and region.
+
+    Subclasses set `name` (the snapshot_api value) and `replaces_in_place`: whether taking a snapshot of a name that
+    exists overwrites that snapshot at once (the account API) rather than adding a new one beside it (the instance API).
+    """
+
+    name = None
+    replaces_in_place = None
+
+    def __init__(self, api):
+        self.api = api
+
+    def list(self, target=None):
+        """The instance snapshots of the target instance, or of the whole account or region."""
+        raise NotImplementedError
+
+    def named(self, name, target):
+        """The snapshots that a task naming `name` for the target instance is about, newest first."""
+        raise NotImplementedError
+
+    def take(self, name, target, settings, known=()):
+        """Take a snapshot; settings: the API's own (safe, cron_timing or description); known: the snapshots of this
+        name before, so that one found after a lost answer is known to be the new one."""
+        raise NotImplementedError
+
+    def predict(self, name, target, settings, current=None):
+        """What take(name, target, settings) would return, for check mode: what only the API can tell is None."""
+        raise NotImplementedError
+
+    def update(self, snapshot, changes):
+        """Change a snapshot in place (only what the API changes in place); the snapshot as it is now."""
+        raise NotImplementedError
+
+    def delete(self, snapshot):
+        """Delete it; True if it went, False if it was gone already."""
+        raise NotImplementedError
+
+    def read(self, snapshot):
+        """The snapshot as the API holds it now, or None when it is gone."""
+        raise NotImplementedError
+
+    def wait_complete(self, snapshot, timeout):
+        """Poll until the snapshot is complete; WaitFailed if it fails, vanishes or time runs out."""
+        def read():
+            found = self.read(snapshot)
+            if found is None:
+                raise WaitFailed('Snapshot %s disappeared while waiting for it to complete.' % describe(snapshot), snapshot=snapshot)
+            return found
+
+        def settled(current):
+            if current['status'] == COMPLETE:
+                return True
+            if current['status'] not in PENDING_STATUSES:
+                raise WaitFailed("Snapshot %s ended in state '%s' instead of complete." % (describe(current), state_word(current)),
+                                 snapshot=current)
+            return False
+
+        def timed_out(current):
+            return WaitFailed("Timed out after %ss waiting for snapshot %s to complete (state now '%s'). It is still being taken: "
+                              'run the task again to resume waiting, or raise wait_timeout (large disks take long).' % (
+                                  timeout, describe(current), state_word(current)), snapshot=current)
+        return wait_until(read, settled, deadline_in(timeout), timed_out, value=snapshot)
+
+    def wait_gone(self, snapshot, timeout):
+        """Poll until the API no longer knows the snapshot (the first look at once); WaitFailed on timeout."""
+        def timed_out(current):
+            return WaitFailed('Timed out after %ss waiting for snapshot %s to be deleted.' % (timeout, describe(snapshot)),
+                              snapshot=current or snapshot)
+        wait_until(lambda: self.read(snapshot), lambda current: current is None, deadline_in(timeout), timed_out)

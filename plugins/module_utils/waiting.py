@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, civo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one wait of the collection: read something again and again, on one schedule, until it settles or time runs out.
+
+Every wait (a snapshot completing or going, a restored instance becoming active, a fleet of snapshots completing) is
+:func:`wait_until` with its own read and its own idea of settled.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+# Polling: notice completion within a second at first, then back off for long waits. The first minute costs about a
+# dozen requests, well inside Civo's 50 a minute, and a long wait settles at one request every 15 s (4 a minute).
+POLL_FIRST_INTERVAL = 1.0
+POLL_GROWTH = 1.5
+POLL_MAX_INTERVAL = 15.0
+
+_UNREAD = object()
+
+
+def poll_intervals():
+    """Seconds to sleep before each poll: 1, 1.5, 2.25, ... up to POLL_MAX_INTERVAL."""
+    interval = POLL_FIRST_INTERVAL
+    while True:
+        yield interval
+        interval = min(POLL_MAX_INTERVAL, interval * POLL_GROWTH)
+
+
+def deadline_in(seconds):
+    """The time (time.time()) `seconds` from now."""
+    return time.time() + seconds
+
+
+def seconds_left(deadline):
+    return deadline - time.time()
+
+
+def wait_until(read, settled, deadline, on_timeout, value=_UNREAD):
+    """read() on the poll schedule until settled(value) is true, and return that value.
+
+    value: what was read already (a snapshot just created): it is judged first, and the first read waits one interval;
+    without it the first read is at once. settled may raise a CivoError itself, to end the wait with a failure (a
+    snapshot that failed). When the deadline passes first, on_timeout(last value) is raised: the CivoError that says so.
+    """
+    if value is _UNREAD:
+        value = read()
+    for interval in poll_intervals():
+        if settled(value):
+            return value
+        left = seconds_left(deadline)
+        if left <= 0:
+            raise on_timeout(value)
+        time.sleep(min(interval, left))
+        value = read()
+    return value  # pragma: no cover (the generator never ends)
