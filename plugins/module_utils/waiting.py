@@ -23,12 +23,22 @@ POLL_MAX_INTERVAL = 15.0
 _UNREAD = object()
 
 
-def poll_intervals():
-    """Seconds to sleep before each poll: 1, 1.5, 2.25, ... up to POLL_MAX_INTERVAL."""
+def poll_intervals(waited=0.0):
+    """Seconds to sleep before each poll: 1, 1.5, 2.25, ... up to POLL_MAX_INTERVAL.
+
+    waited: seconds of this schedule already behind (a wait that began in an earlier module run): the schedule goes on
+    from there, its first interval being what is left of the one it is in.
+    """
     interval = POLL_FIRST_INTERVAL
-    while True:
-        yield interval
+    while waited >= interval and interval < POLL_MAX_INTERVAL:
+        waited -= interval
         interval = min(POLL_MAX_INTERVAL, interval * POLL_GROWTH)
+    if interval >= POLL_MAX_INTERVAL:
+        waited %= interval
+    yield interval - waited
+    while True:
+        interval = min(POLL_MAX_INTERVAL, interval * POLL_GROWTH)
+        yield interval
 
 
 def deadline_in(seconds):
@@ -40,21 +50,29 @@ def seconds_left(deadline):
     return deadline - time.time()
 
 
-def wait_until(read, settled, deadline, on_timeout, value=_UNREAD):
+def wait_until(read, settled, deadline, on_timeout, value=_UNREAD, since=None, pause_at=None):
     """read() on the poll schedule until settled(value) is true, and return that value.
 
     value: what was read already (a snapshot just created): it is judged first, and the first read waits one interval;
     without it the first read is at once. settled may raise a CivoError itself, to end the wait with a failure (a
     snapshot that failed). When the deadline passes first, on_timeout(last value) is raised: the CivoError that says so.
+
+    For a wait that goes on over several module runs: since is when it began (time.time()), so that the schedule goes
+    on where it is rather than starting over; pause_at is when this run hands back. A poll that would come after it is
+    left to the next run: the last value read is returned, not settled (the caller tells by settled()).
     """
     if value is _UNREAD:
         value = read()
-    for interval in poll_intervals():
+    waited = 0.0 if since is None else max(0.0, time.time() - since)
+    for interval in poll_intervals(waited):
         if settled(value):
             return value
         left = seconds_left(deadline)
         if left <= 0:
             raise on_timeout(value)
-        time.sleep(min(interval, left))
+        pause = min(interval, left)
+        if pause_at is not None and time.time() + pause > pause_at:
+            return value
+        time.sleep(pause)
         value = read()
     return value  # pragma: no cover (the generator never ends)

@@ -344,7 +344,7 @@ retried_requests:
 from ansible_collections.civo.cloud.plugins.module_utils.account_snapshots import is_scheduled
 from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoAPIError, CivoError, WaitFailed
 from ansible_collections.civo.cloud.plugins.module_utils.input_rules import (
-    cron_problem, duration_problem, label_name_problem, name_problem, parse_duration,
+    cron_problem, duration_problem, label_name_problem, name_problem, parse_duration, safe_problem,
 )
 from ansible_collections.civo.cloud.plugins.module_utils.module import BOTH_SNAPSHOT_APIS, CivoModule, CivoResource
 from ansible_collections.civo.cloud.plugins.module_utils.snapshots import COMPLETE, FAILED, PENDING_STATUSES, age_seconds, describe
@@ -371,8 +371,7 @@ def check_input(params):
     """Every rule that can be checked without the API, so that bad input never sends a request."""
     per_instance = params['snapshot_api'] == 'instance'
     problems = [label_name_problem(params['name']) if per_instance else name_problem(params['name'])]
-    if per_instance and params['safe']:
-        problems.append('safe=true needs snapshot_api=account: the per-instance API (snapshot_api=instance) cannot shut the instance down.')
+    problems.append(safe_problem(params['safe'], params['snapshot_api']))
     if per_instance and params['cron_timing'] is not None:
         problems.append('cron_timing needs snapshot_api=account: with snapshot_api=instance, schedule snapshots with '
                         'civo.cloud.civo_snapshot_schedule.')
