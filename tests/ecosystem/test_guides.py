@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import glob
 import json
 import os
 import re
@@ -245,6 +246,19 @@ def test_readme_says_what_to_install_and_its_steps_work(demo, clone, simulator, 
     held = sorted((s['name'].rsplit('-', 1)[0], s['status']) for s in simulator.snapshots())
     backups = ('nightly-db-1', 'nightly-web-1', 'pre-upgrade-web-1', 'pre-upgrade-web-2')
     assert held == [(name, 'complete') for name in backups], held
+
+
+def test_readme_layout_names_only_what_is_there():
+    table = [line for line in readme_section('Layout').splitlines() if line.startswith('| `')]
+    assert table, 'the Layout table'
+    missing = []
+    for row in table:
+        paths, contents = [re.findall(r'`([^`]+)`', cell) for cell in row.strip('|').split(' | ', 1)]
+        missing += [path for path in paths if not glob.glob(os.path.join(REPO_ROOT, path))]
+        # The files and folders a folder's row names in it: `runtime.yml` of `meta/`.
+        named = [n for n in contents if re.match(r'^[\w.-]+(/|\.(ya?ml|py|txt|md))$', n)] if paths[0].endswith('/') else []
+        missing += [paths[0] + name for name in named if not os.path.exists(os.path.join(REPO_ROOT, paths[0], name))]
+    assert missing == []
 
 
 def test_awx_guide_try_command_runs_the_job_twice(ansible_cli, clone):
