@@ -307,6 +307,7 @@ class CivoAPI:
             return error, backoff_delay(attempt - 1)
         if retry_after > MAX_RETRY_AFTER:
             error.details = 'the API asked to retry after %ds' % retry_after
+            error.refresh()
             return error, None
         # Honour the server's wish, plus a little jitter so that parallel forks do not return in lockstep.
         return error, retry_after + random.uniform(0, 0.25)
