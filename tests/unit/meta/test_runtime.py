@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, civo.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Every module that takes the shared connection options belongs to the `civo` action group.
+"""meta/runtime.yml: every module that takes the shared connection options belongs to the `civo` action group.
 
 Otherwise `module_defaults: group/civo.cloud.civo` silently skips it: a slip that shipped in
 vultr.cloud and cloudscale_ch.cloud.
@@ -18,14 +18,16 @@ import os
 
 import yaml
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 
 
 def documentation(path):
     with open(path) as source:
         tree = ast.parse(source.read())
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(target, 'id', None) == 'DOCUMENTATION' for target in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            getattr(target, 'id', None) == 'DOCUMENTATION' for target in node.targets
+        ):
             return yaml.safe_load(ast.literal_eval(node.value))
     raise AssertionError('%s has no DOCUMENTATION' % path)
 
