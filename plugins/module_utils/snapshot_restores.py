@@ -18,7 +18,7 @@ __metaclass__ = type
 import time
 from urllib.parse import quote
 
-from ansible_collections.civo.cloud.plugins.module_utils.errors import WaitFailed
+from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoAPIError, WaitFailed
 from ansible_collections.civo.cloud.plugins.module_utils.snapshots import normalise_timestamp
 from ansible_collections.civo.cloud.plugins.module_utils.waiting import wait_until
 
@@ -67,8 +67,26 @@ def is_restoring_from(instance, snapshot_id):
     """Whether an instance is in the middle of a restore that may be this snapshot's (the API may not say which)."""
     if instance_status(instance) != INSTANCE_RESTORING:
         return False
-    restored_from = instance.get('restored_from')
-    return restored_from in (None, snapshot_id)
+    restored_from = instance.get('restored_from') or instance.get('snapshot_id')
+    return restored_from in (None, '', snapshot_id)
+
+
+# Where civogo's Instance says it was built from (current-api.md 6); restored_from is the simulator's own name for it.
+SOURCE_ID_FIELDS = ('snapshot_id', 'source_id', 'restored_from')
+
+
+def built_from(instance, snapshot_id):
+    """Whether the instance's own record says it was built from this snapshot: True, False, or None when it names no source."""
+    named = [instance.get(field) for field in SOURCE_ID_FIELDS if instance.get(field)]
+    if snapshot_id in named:
+        return True
+    return False if named or instance.get('source_type') else None
+
+
+def source_of(instance):
+    """What an instance's record says it was built from, in words ('diskimage ubuntu-jammy')."""
+    words = [instance.get('source_type'), instance.get('source_id') or instance.get('snapshot_id') or instance.get('restored_from')]
+    return ' '.join(word for word in words if word) or 'an unknown source'
 
 
 class SnapshotRestores:
@@ -107,10 +125,14 @@ class SnapshotRestores:
         name = hostname or instance_id
 
         def read():
-            if instance_id:
-                return self.instances.get(instance_id)
-            found = self.instances.with_hostname(hostname, fresh=True)
-            return found[0] if found else None
+            try:
+                if instance_id:
+                    return self.instances.get(instance_id)
+                found = self.instances.with_hostname(hostname, fresh=True)
+                return found[0] if found else None
+            except CivoAPIError as e:
+                raise WaitFailed('The Civo API stopped answering while the task waited for the restored instance %s: %s. The restore '
+                                 'goes on: run the task again to resume waiting, without restoring again.' % (name, e), **e.result)
 
         def settled(instance):
             status = instance_status(instance)

@@ -13,11 +13,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.civo.cloud.plugins.module_utils.errors import LookupFailed
+from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoAPIError, LookupFailed
 from ansible_collections.civo.cloud.plugins.module_utils.instances import match_hostname
 from ansible_collections.civo.cloud.plugins.module_utils.snapshots import as_bool, normalise_timestamp
 
 SCHEDULES_PATH = '/v2/resourcesnapshotschedules'
+SCHEDULE_GONE_CODES = ('database_snapshot_schedule_not_found',)
 # The settings the API changes in place (PUT); any other difference needs a new schedule.
 IN_PLACE_FIELDS = ('name', 'description', 'paused')
 
@@ -118,7 +119,14 @@ class Schedules:
         return self._read(self.api.put('%s/%s' % (SCHEDULES_PATH, schedule_id), json_body=changes))
 
     def delete(self, schedule_id):
-        self.api.delete('%s/%s' % (SCHEDULES_PATH, schedule_id))
+        """Delete it; True if it went, False if it was gone already (the 404 of a retried DELETE whose answer was lost)."""
+        try:
+            self.api.delete('%s/%s' % (SCHEDULES_PATH, schedule_id))
+        except CivoAPIError as e:
+            if e.is_gone(SCHEDULE_GONE_CODES):
+                return False
+            raise
+        return True
 
     @staticmethod
     def _read(raw):

@@ -16,7 +16,7 @@ __metaclass__ = type
 import datetime
 import re
 
-from ansible_collections.civo.cloud.plugins.module_utils.errors import WaitFailed
+from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoAPIError, WaitFailed
 from ansible_collections.civo.cloud.plugins.module_utils.waiting import deadline_in, wait_until
 
 PENDING_STATUSES = ('new', 'in-progress')
@@ -171,13 +171,21 @@ class SnapshotAPI:
 
     def wait_complete(self, snapshot, timeout):
         """Poll until the snapshot is complete; WaitFailed if it fails, vanishes or time runs out."""
+        last = [snapshot]
+
         def read():
-            found = self.read(snapshot)
+            try:
+                found = self.read(last[0])
+            except CivoAPIError as e:
+                raise WaitFailed('The Civo API stopped answering while the task waited for snapshot %s to complete: %s. The '
+                                 'snapshot was requested and goes on being taken: run the task again to resume waiting (it '
+                                 'takes no second snapshot).' % (describe(last[0]), e), **dict(e.result, snapshot=last[0]))
             if found is None:
-                raise WaitFailed('Snapshot %s disappeared while waiting for it to complete.' % describe(snapshot), snapshot=snapshot)
+                raise WaitFailed('Snapshot %s disappeared while waiting for it to complete.' % describe(last[0]), snapshot=last[0])
             return found
 
         def settled(current):
+            last[0] = current
             if current['status'] == COMPLETE:
                 return True
             if current['status'] not in PENDING_STATUSES:

@@ -79,15 +79,20 @@ options:
   safe:
     description:
       - Shut the instance down while the snapshot is taken, so that files are consistent (for example databases).
-      - The default keeps the instance running, with a small risk of an inconsistent snapshot.
+      - Not set, a new snapshot is taken with the instance running (a small risk of an inconsistent snapshot), and a snapshot
+        taken again (O(force), O(max_age), a failed one) keeps the setting it was taken with.
+      - It says how a snapshot is taken, not what it holds, so a different value never replaces a complete snapshot; the task
+        warns instead. To take it again with the new value, set O(force=true).
       - Only with O(snapshot_api=account); V(true) with O(snapshot_api=instance) fails before any request.
     type: bool
-    default: false
   cron_timing:
     description:
       - Schedule the snapshot with a 5-field cron expression (minute hour day-of-month month day-of-week), for example V(0 3 * * 0).
       - A scheduled snapshot repeats and overwrites itself each time. The task never waits for a scheduled snapshot.
-      - Cannot be combined with O(max_age).
+      - Not set, it is not managed: a scheduled snapshot stays scheduled, and a one-off stays a one-off. Set to another
+        expression than the snapshot's, it replaces the snapshot at once (the API overwrites it), and the task warns which
+        snapshot it overwrote.
+      - Cannot be combined with O(max_age), which does not apply to a scheduled snapshot.
       - Only with O(snapshot_api=account); with O(snapshot_api=instance) it fails before any request. Schedules of the per-instance
         API are managed with C(civo.cloud.civo_snapshot_schedule).
     type: str
@@ -98,7 +103,9 @@ options:
         if the new one then fails, there is no snapshot of this name.
       - With O(snapshot_api=instance) the old snapshot is deleted only after the new one is complete. With O(wait=false) the old
         one is kept (the task warns) and a later run of the task deletes it once the new one is complete. If the API refuses
-        two snapshots of one name (HTTP 409), the task fails and keeps the old one.
+        two snapshots of one name (HTTP 409), the task fails and keeps the old one. Failed snapshots of the name are deleted
+        as soon as the new one is requested: a failed snapshot is not a backup.
+      - Settings not given (O(safe), O(cron_timing), O(description)) are carried over from the snapshot taken again.
     type: bool
     default: false
   retake_failed:
@@ -117,8 +124,10 @@ options:
       - Take the snapshot again if the existing one was requested (with O(snapshot_api=instance), created) longer ago than this.
       - A number followed by V(s), V(m), V(h), V(d) or V(w), or a combination such as V(1d12h).
       - Makes a recurring backup step idempotent, for example a nightly job with O(max_age=20h) that is retried.
-      - Replacing works as for O(force). With O(snapshot_api=account) the old snapshot is replaced at once (the API overwrites it);
-        with O(snapshot_api=instance) it is deleted only after the new one is complete.
+      - Replacing works as for O(force). With O(snapshot_api=instance) the old snapshot is deleted only after the new one is
+        complete. With O(snapshot_api=account) the old snapshot is overwritten at once (the API replaces it), so a new one that
+        fails leaves no snapshot of this name; give each run's snapshot a name of its own there instead (see EXAMPLES).
+      - Does not apply to a scheduled snapshot (O(cron_timing)), which renews itself on its schedule.
     type: str
   wait:
     description:
@@ -151,12 +160,14 @@ EXAMPLES = r'''
     name: web-1-before-upgrade
     instance: web-1
 
-- name: Nightly backup that is taken at most once a day, even when the job is retried
+# With the account API, re-taking a name overwrites its snapshot when the new one starts: if the new one then fails,
+# the previous backup is gone. A name of its own each night keeps the previous one (the role civo.cloud.snapshot_backup
+# does this for a fleet, and deletes the old ones only once the new ones are complete).
+- name: Nightly backup of db-1, under a name of its own each day, with the instance shut down while it is taken
   civo.cloud.civo_snapshot:
-    name: db-1-nightly
+    name: "db-1-nightly-{{ now(utc=true, fmt='%Y%m%d') }}"
     instance: db-1
     safe: true
-    max_age: 20h
 
 - name: Schedule a weekly snapshot, Sundays at 03:00
   civo.cloud.civo_snapshot:
@@ -177,10 +188,12 @@ EXAMPLES = r'''
     state: absent
   loop:
     - web-1-before-upgrade
-    - db-1-nightly
+    - "db-1-nightly-{{ now(utc=true, fmt='%Y%m%d') }}"
     - web-2-weekly
 
-- name: With the per-instance API (CivoStack Enterprise), snapshot web-1 with a description
+- name: >-
+    With the per-instance API (CivoStack Enterprise), a nightly snapshot of web-1 taken at most once a day, even when the
+    job is retried; the previous one is deleted only once the new one is complete
   civo.cloud.civo_snapshot:
     snapshot_api: instance
     name: web-1-nightly
@@ -312,6 +325,14 @@ retried_requests:
     reasons:
       description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries it caused.
       type: dict
+    lost_answers:
+      description:
+        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of sending it
+          again; a POST is never resent blindly.
+      returned: when the answer of such a request was lost
+      type: list
+      elements: str
+      sample: ["POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found (3b4d...), so it was not sent again."]
     attempts:
       description: Each retry, from C(-vvv) on.
       returned: when the verbosity is 3 or more
@@ -326,7 +347,7 @@ from ansible_collections.civo.cloud.plugins.module_utils.input_rules import (
     cron_problem, duration_problem, label_name_problem, name_problem, parse_duration,
 )
 from ansible_collections.civo.cloud.plugins.module_utils.module import BOTH_SNAPSHOT_APIS, CivoModule, CivoResource
-from ansible_collections.civo.cloud.plugins.module_utils.snapshots import COMPLETE, PENDING_STATUSES, age_seconds
+from ansible_collections.civo.cloud.plugins.module_utils.snapshots import COMPLETE, FAILED, PENDING_STATUSES, age_seconds, describe
 
 ARGUMENT_SPEC = dict(
     name=dict(type='str', required=True),
@@ -334,7 +355,7 @@ ARGUMENT_SPEC = dict(
     instance_id=dict(type='str'),
     instance=dict(type='str'),
     description=dict(type='str'),
-    safe=dict(type='bool', default=False),
+    safe=dict(type='bool'),
     cron_timing=dict(type='str'),
     force=dict(type='bool', default=False),
     retake_failed=dict(type='bool', default=True),
@@ -435,8 +456,12 @@ class Snapshot(CivoResource):
                         self.params['name'], target['id'], e, current['id']), snapshot=current, **e.result)
             raise
         self.changed = True  # only now: a request the API refused changed nothing
-        if self.snapshots.replaces_in_place or not named:
+        if not named:
             return self.settle(snapshot)
+        if self.snapshots.replaces_in_place:
+            return self.settle(snapshot, note=" The previous snapshot '%s' was overwritten when the re-take started (with "
+                                              "snapshot_api=account the API replaces a snapshot of the same name at once), so "
+                                              "no complete snapshot of this name exists now." % current['name'])
         return self.replace(snapshot, named)
 
     def reason_to_take(self, current, target):
@@ -447,12 +472,21 @@ class Snapshot(CivoResource):
             return 'force'
         if current['instance_id'] != target['id']:
             return 'instance differs'
-        if self.snapshots.replaces_in_place:
-            if current['safe'] != self.params['safe']:
-                return 'safe differs'
-            if (current['cron_timing'] or None) != (self.params['cron_timing'] or None):
-                return 'cron_timing differs'
-        return self.failed_or_aged(current)
+        # An option left out is not managed: only a cron_timing given, and different, replaces the snapshot.
+        cron_timing = self.params['cron_timing']
+        if cron_timing is not None and cron_timing != (current['cron_timing'] or None):
+            self.warn("Snapshot '%s' (%s) %s replaced by one scheduled '%s', because cron_timing differs (it was %s)." % (
+                current['name'], current['status'], 'would be' if self.check_mode else 'is',
+                cron_timing, "'%s'" % current['cron_timing'] if current['cron_timing'] else 'a one-off snapshot'))
+            return 'cron_timing differs'
+        reason = self.failed_or_aged(current)
+        if reason is None and self.params['safe'] is not None and current['safe'] is not None and self.params['safe'] != current['safe']:
+            # How a snapshot is taken, not what it holds: a complete snapshot is never replaced for it.
+            self.warn("Snapshot '%s' was taken with safe=%s; it is kept as it is, because safe only says how a snapshot is taken. "
+                      'To take it again with safe=%s, set force: true (with snapshot_api=account the old snapshot is then '
+                      'overwritten when the new one starts).' % (current['name'], str(current['safe']).lower(),
+                                                                str(self.params['safe']).lower()))
+        return reason
 
     def failed_or_aged(self, existing):
         """Why an existing snapshot of the right instance must be taken again (failed, max_age), or None."""
@@ -460,7 +494,7 @@ class Snapshot(CivoResource):
             # retake_failed=false: settle() reports the failed snapshot instead.
             return 'previous snapshot %s' % existing['status'] if self.params['retake_failed'] else None
         max_age = parse_duration(self.params['max_age']) if self.params['max_age'] else None
-        if max_age is not None:
+        if max_age is not None and not is_scheduled(existing):  # a scheduled snapshot renews itself on its schedule
             age = age_seconds(existing)
             if age is None or age > max_age:
                 return 'older than max_age'
@@ -484,45 +518,52 @@ class Snapshot(CivoResource):
         return snapshot
 
     def replace(self, snapshot, named):
-        """Instance API: the new snapshot beside the old ones of the name; they go only once it is complete."""
-        current = named[0]
+        """Instance API: the new snapshot is added beside the others of the name. Failed ones go at once (a failed
+        snapshot is not a backup); the others only once the new one is complete: never lose the last good one."""
+        self.delete_all(old for old in named if old['status'] == FAILED)
+        kept = next((old for old in named if old['status'] == COMPLETE), None)
         if not self.params['wait']:
-            self.warn("The previous snapshot '%s' (%s) is kept until the new one (%s) is complete, because wait=false does not "
-                      "wait for it. A later run of this task deletes it once the new snapshot is complete." % (
-                          current['name'], current['id'], snapshot['id']))
+            if kept:
+                self.warn("The previous snapshot %s is kept until the new one (%s) is complete, because wait=false does not wait "
+                          "for it. A later run of this task deletes it once the new snapshot is complete." % (describe(kept), snapshot['id']))
             return snapshot
-        snapshot = self.wait_complete(snapshot, kept=current)
-        self.remove_superseded(snapshot, named)
+        note = (' The previous snapshot %s was kept.' % describe(kept)) if kept else ' No complete snapshot of this name exists.'
+        snapshot = self.wait_complete(snapshot, note)
+        self.remove_superseded(snapshot, [old for old in named if old['status'] != FAILED])
         return snapshot
 
     def remove_superseded(self, snapshot, older):
         """Delete older snapshots of the name, but only once the newest is complete: never lose the last good one."""
         if not older or snapshot['status'] != COMPLETE:
             return
-        self.changed = True
-        if not self.check_mode:
-            for old in older:
-                self.snapshots.delete(old)
+        self.delete_all(older)
 
-    def settle(self, snapshot):
-        """Wait for a snapshot being taken, when asked to; report a failed one."""
+    def delete_all(self, snapshots):
+        snapshots = list(snapshots)
+        if snapshots:
+            self.changed = True
+        if not self.check_mode:
+            for snapshot in snapshots:
+                self.snapshots.delete(snapshot)
+
+    def settle(self, snapshot, note=''):
+        """Wait for a snapshot being taken, when asked to; report a failed one. note: what a failure leaves behind."""
         if snapshot['status'] == COMPLETE or is_scheduled(snapshot):
             return snapshot
         if snapshot['status'] in PENDING_STATUSES:
-            return self.wait_complete(snapshot) if self.params['wait'] and not self.check_mode else snapshot
+            return self.wait_complete(snapshot, note) if self.params['wait'] and not self.check_mode else snapshot
         if self.params['retake_failed']:
             raise CivoError("Snapshot '%s' has status '%s'. Take it again with force=true." % (snapshot['name'], snapshot['status']),
                             snapshot=snapshot)
         raise CivoError("Snapshot '%s' of instance %s has status '%s'; it was not taken again (retake_failed=false)." % (
             snapshot['name'], snapshot.get('hostname') or snapshot.get('instance_id'), snapshot['status']), snapshot=snapshot)
 
-    def wait_complete(self, snapshot, kept=None):
-        """Wait until the snapshot is complete; kept names the previous snapshot a failure leaves in place."""
+    def wait_complete(self, snapshot, note=''):
+        """Wait until the snapshot is complete; note: what a failure leaves behind (the previous snapshot kept ...)."""
         try:
             return self.snapshots.wait_complete(snapshot, self.params['wait_timeout'])
         except WaitFailed as e:
-            note = (" The previous snapshot '%s' (%s) was kept." % (kept['name'], kept['id'])) if kept else ''
-            raise CivoError(e.message + note, snapshot=e.result.get('snapshot') or snapshot)
+            raise CivoError(e.message + note, **dict(e.result, snapshot=e.result.get('snapshot') or snapshot))
 
     def warn_other_instance(self, existing, target):
         """Names are unique in the account: re-taking the name replaces another instance's snapshot. Say whose."""

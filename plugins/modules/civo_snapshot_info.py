@@ -240,6 +240,14 @@ retried_requests:
     reasons:
       description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries it caused.
       type: dict
+    lost_answers:
+      description:
+        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of sending it
+          again; a POST is never resent blindly.
+      returned: when the answer of such a request was lost
+      type: list
+      elements: str
+      sample: ["POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found (3b4d...), so it was not sent again."]
     attempts:
       description: Each retry, from C(-vvv) on.
       returned: when the verbosity is 3 or more

@@ -16,8 +16,9 @@ description:
     with the hostname O(hostname), or in place over the instance the snapshot was taken of (O(overwrite_existing=true)).
   - A restore in place B(destroys the instance's current disk state). It is never implied; with neither O(hostname) nor
     O(overwrite_existing=true) the module refuses before sending any request.
-  - A restore into a new instance is idempotent by hostname; if an instance with that hostname exists, nothing is sent, and if it is
-    still being built, the task waits for it.
+  - A restore into a new instance is idempotent by hostname. If an instance with that hostname exists, and its own record says it
+    was built from this snapshot, nothing is sent (and if it is still being built, the task waits for it); if its record names
+    another source, the task fails and says what it was built from.
   - A restore in place is always a change, like M(ansible.builtin.command) (the API cannot tell whether the disk already holds the
     snapshot's state). The one exception is an instance already restoring, after a task that timed out; the task then waits for
     that restore instead of starting another.
@@ -61,8 +62,13 @@ options:
   hostname:
     description:
       - Restore into a new instance with this hostname.
-      - If an instance with this hostname already exists, nothing is restored and the task reports no change (it waits for that
-        instance if it is still being built). A re-run of a runbook therefore neither fails nor restores twice.
+      - If an instance with this hostname already exists, nothing is restored. It is taken for this restore (done by an earlier
+        run; the task reports no change and waits for it if it is still being built) only when the API's record of it says it was
+        built from this snapshot (civogo's C(snapshot_id), C(source_id) and C(source_type)); a re-run of a runbook therefore
+        neither fails nor restores twice. An instance built from anything else fails the task, naming what it was built from, so
+        that later tasks never act on the wrong machine. When the record names no source at all, the task warns that it could not
+        be confirmed.
+      - The snapshot must exist, also when the instance does.
       - Cannot be the hostname of the instance the snapshot belongs to, and cannot be combined with O(overwrite_existing=true).
     type: str
   overwrite_existing:
@@ -249,6 +255,14 @@ retried_requests:
     reasons:
       description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries it caused.
       type: dict
+    lost_answers:
+      description:
+        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of sending it
+          again; a POST is never resent blindly.
+      returned: when the answer of such a request was lost
+      type: list
+      elements: str
+      sample: ["POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found (3b4d...), so it was not sent again."]
     attempts:
       description: Each retry, from C(-vvv) on.
       returned: when the verbosity is 3 or more
@@ -262,9 +276,10 @@ from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoError
 from ansible_collections.civo.cloud.plugins.module_utils.input_rules import hostname_problem, ipv4_problem
 from ansible_collections.civo.cloud.plugins.module_utils.module import INSTANCE_SNAPSHOT_API, CivoModule, CivoResource
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_restores import (
-    INSTANCE_ACTIVE, SnapshotRestores, instance_status, is_restoring_from, normalise_restore, restored_snapshot,
+    INSTANCE_ACTIVE, SnapshotRestores, built_from, instance_status, is_restoring_from, normalise_restore, restored_snapshot,
+    source_of,
 )
-from ansible_collections.civo.cloud.plugins.module_utils.snapshots import COMPLETE, FAILED
+from ansible_collections.civo.cloud.plugins.module_utils.snapshots import COMPLETE, FAILED, describe
 from ansible_collections.civo.cloud.plugins.module_utils.waiting import deadline_in, seconds_left
 
 ARGUMENT_SPEC = dict(
@@ -329,19 +344,34 @@ class SnapshotRestore(CivoResource):
         if hostname == source.get('hostname'):
             raise CivoError("hostname '%s' is the instance the snapshot belongs to. To restore that instance itself, leave hostname "
                             "out and set overwrite_existing: true (its current disk state is then lost)." % hostname)
+        snapshot = self.find_snapshot(source)  # it must exist, also when the hostname is taken already
         existing = self.instances.with_hostname(hostname)
         if len(existing) > 1:
             raise CivoError("%d instances already have the hostname '%s' (%s); choose another hostname." % (
                 len(existing), hostname, ', '.join(item.get('id') for item in existing)))
         if existing:
-            # Restored by an earlier run (or taken by another instance): never restore twice.
-            self.before = existing[0]
+            # Restored by an earlier run, or another machine entirely: only its own record can tell. Never restore twice.
+            self.before = self.result['instance'] = existing[0]
+            self.confirm_restored(existing[0], snapshot)
             self.settle(existing[0], hostname=hostname, seen_busy=True)
             return
-        snapshot = self.ready(self.find_snapshot(source))
+        snapshot = self.ready(snapshot)
         self.start(source, snapshot, dict(hostname=hostname, status=INSTANCE_ACTIVE, region=source.get('region'),
                                           private_ipv4=self.params['private_ipv4']))
         self.settle(self.result['instance'], hostname=hostname)
+
+    def confirm_restored(self, instance, snapshot):
+        """An instance of the hostname asked for is this restore only when its record says it was built from the snapshot."""
+        found = built_from(instance, snapshot['id'])
+        if found is False:
+            raise CivoError("An instance with the hostname '%s' exists already (%s), built from %s, not from snapshot %s: it is "
+                            'not this restore, and nothing was restored. Choose another hostname, or delete that instance first.' % (
+                                instance.get('hostname'), instance.get('id'), source_of(instance), describe(snapshot)))
+        if found is None:
+            self.warn("An instance with the hostname '%s' exists already (%s). The API's record of it names no source, so it could "
+                      'not be confirmed that it was restored from snapshot %s; it is taken for the restore of an earlier run, and '
+                      'nothing was restored. Check it before acting on it.' % (instance.get('hostname'), instance.get('id'),
+                                                                               describe(snapshot)))
 
     def in_place(self, source):
         self.before = source

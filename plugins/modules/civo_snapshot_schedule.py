@@ -90,9 +90,9 @@ options:
   paused:
     description:
       - Whether the schedule is paused (takes no snapshots). V(false) resumes a paused schedule.
+      - Not set, the schedule stays as it is (paused or not), also when O(recreate) replaces it; a new schedule starts active.
       - A new schedule with O(paused=true) is created, then paused (the create request has no such field).
     type: bool
-    default: false
   state:
     description:
       - V(present) ensures the schedule exists as described; V(absent) deletes it if it exists.
@@ -102,7 +102,11 @@ options:
   recreate:
     description:
       - When O(cron_expression), O(max_snapshots), O(instances) or O(include_volumes) differ from the existing schedule, replace
-        it. It is deleted, then a schedule is created a schedule with the new settings (settings not given are taken from the old schedule).
+        it with a schedule that has the new settings (settings not given are taken from the old schedule, O(paused) too).
+      - The old schedule is deleted only once its replacement exists. The replacement is created under the temporary name
+        C(NAME-replacement) (and paused if the old one was), then the old schedule is deleted, then the replacement is renamed
+        to O(name). A failure at any point leaves the old schedule, its replacement or both; the task says which, returns the
+        old schedule's settings, and running it again finishes the replacement without creating a second one.
       - The new schedule has a new ID. The snapshots the old one took are kept, and no longer count against the new one's
         O(max_snapshots).
       - Without it, such a difference fails the task and lists what differs.
@@ -140,7 +144,7 @@ EXAMPLES = r'''
     rename_from: nightly
     paused: false
 
-- name: Keep two weeks instead, which replaces the schedule (its snapshots so far are kept)
+- name: Keep ten nights instead (the most the API allows) and run at 02:30, which replaces the schedule (its snapshots so far are kept)
   civo.cloud.civo_snapshot_schedule:
     name: nightly-web-db
     max_snapshots: 10
@@ -158,6 +162,7 @@ schedule:
   description:
     - The schedule as the API holds it after the task; in check mode, what it would hold.
     - An empty dict when the schedule is absent.
+    - When O(recreate) fails half-way, the old schedule's settings (RV(replacement) holds the replacement, if it exists).
   returned: always
   type: dict
   contains:
@@ -216,6 +221,14 @@ schedule:
       description: When the schedule was created, ISO 8601 in UTC (null in check mode before it exists).
       type: str
       sample: "2026-11-29T15:00:00+00:00"
+replacement:
+  description:
+    - When O(recreate) failed half-way, the replacement as it exists now (C(NAME-replacement), or already renamed), with the
+      same keys as RV(schedule); an empty dict when it was not created. Running the task again finishes the replacement.
+  returned: when a recreate failed
+  type: dict
+  version_added: 0.2.0
+  sample: {id: 7e6d5c4b-3a2f-4e1d-9c8b-7a6f5e4d3c2b, name: nightly-replacement, max_snapshots: 10}
 retried_requests:
   description:
     - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and why.
@@ -231,6 +244,14 @@ retried_requests:
     reasons:
       description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries it caused.
       type: dict
+    lost_answers:
+      description:
+        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of sending it
+          again; a POST is never resent blindly.
+      returned: when the answer of such a request was lost
+      type: list
+      elements: str
+      sample: ["POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found (3b4d...), so it was not sent again."]
     attempts:
       description: Each retry, from C(-vvv) on.
       returned: when the verbosity is 3 or more
@@ -254,7 +275,7 @@ ARGUMENT_SPEC = dict(
     max_snapshots=dict(type='int'),
     instances=dict(type='list', elements='str'),
     include_volumes=dict(type='bool', default=False),
-    paused=dict(type='bool', default=False),
+    paused=dict(type='bool'),
     state=dict(type='str', choices=['present', 'absent'], default='present'),
     recreate=dict(type='bool', default=False),
 )
@@ -282,8 +303,16 @@ def check_input(params):
     return problems
 
 
+def replacement_name(name):
+    """The temporary name of a schedule's replacement while recreate replaces it (it is renamed once the old one is gone).
+
+    Always this name, so that a re-run after a failure half-way finds the replacement it made instead of making another.
+    """
+    return '%s-replacement' % name
+
+
 class Schedule(CivoResource):
-    """Brings one schedule to the state asked for."""
+    """Brings one schedule to the state asked for. A schedule is never deleted before its replacement exists."""
 
     def run(self):
         self.schedules = Schedules(self.api)
@@ -293,20 +322,23 @@ class Schedule(CivoResource):
         self.result = dict(schedule=schedule, diff=self.diff(schedule))
 
     def present(self):
-        existing = self.find_existing()
+        existing, replacement = self.find_existing()
         self.before = public(existing)
         self.result = dict(schedule=self.before)
         instance_ids = self.instance_ids_wanted(existing)
         if existing is None:
             return self.create(instance_ids)
+        if existing is replacement:  # a recreate that stopped after deleting the old schedule: finish it
+            self.recreated = True
+            return self.finish_replacement(replacement, None, self.wanted(existing, instance_ids))
         fixed = self.fixed_differences(existing, instance_ids)
         if fixed and not self.params['recreate']:
             raise CivoError(
                 "Snapshot schedule '%s' differs in what the API cannot change in place: %s. Nothing was changed. Set "
-                "recreate: true to replace the schedule (delete it, then create it with these settings); the snapshots it "
-                "took are kept." % (existing['name'], '; '.join(fixed)))
+                "recreate: true to replace the schedule (a new schedule is created with these settings, then the old one "
+                "is deleted); the snapshots it took are kept." % (existing['name'], '; '.join(fixed)))
         if fixed:
-            return self.replace(existing, instance_ids)
+            return self.replace(existing, replacement, self.wanted(existing, instance_ids))
         return self.update(existing)
 
     def absent(self):
@@ -319,12 +351,17 @@ class Schedule(CivoResource):
         return {}
 
     def find_existing(self):
-        """The schedule named name, else (with rename_from) the schedule to rename, else None; one list request."""
+        """(the schedule to bring to the state asked for, the replacement an interrupted recreate left), from one list.
+
+        The schedule is the one named name; else the replacement, when a recreate stopped after deleting the old one;
+        else (with rename_from) the schedule to rename; else None.
+        """
         self.listed = self.schedules.list()
-        existing = find_by_name(self.listed, self.params['name'])
+        replacement = find_by_name(self.listed, replacement_name(self.params['name']))
+        existing = find_by_name(self.listed, self.params['name']) or replacement
         if existing is None and self.params['rename_from'] is not None:
             existing = find_by_name(self.listed, self.params['rename_from'])
-        return existing
+        return existing, replacement
 
     def instance_ids_wanted(self, existing):
         """The instance ids asked for, or None when instances is not set; an entry that names no instance fails here."""
@@ -349,59 +386,101 @@ class Schedule(CivoResource):
         return differences
 
     def in_place_changes(self, existing):
-        """The PUT body: only what differs of name, description and paused (paused only when it changes)."""
+        """The PUT body: only what is given and differs of name, description and paused."""
         changes = {}
         if existing['name'] != self.params['name']:
             changes['name'] = self.params['name']
-        if self.params['description'] is not None and self.params['description'] != existing['description']:
-            changes['description'] = self.params['description']
-        if self.params['paused'] != existing['paused']:
-            changes['paused'] = self.params['paused']
+        for key in ('description', 'paused'):
+            if self.params[key] is not None and self.params[key] != existing[key]:
+                changes[key] = self.params[key]
         return changes
+
+    def wanted(self, existing, instance_ids):
+        """Every setting of the schedule asked for: each option given, else the existing schedule's."""
+        wanted = dict((key, existing[key] if self.params[key] is None else self.params[key])
+                      for key in ('cron_expression', 'max_snapshots', 'description', 'paused'))
+        wanted['instances'] = instance_ids or existing['instances']
+        return wanted
 
     def create(self, instance_ids):
         missing = [key for key in REQUIRED_TO_CREATE if self.params[key] is None]
         if missing:
             raise CivoError("Snapshot schedule '%s' does not exist, and creating it needs %s. Nothing was changed." % (
                 self.params['name'], ', '.join(missing)))
-        return self.send_create(self.params['cron_expression'], self.params['max_snapshots'], instance_ids)
+        wanted = dict(cron_expression=self.params['cron_expression'], max_snapshots=self.params['max_snapshots'],
+                      instances=instance_ids, description=self.params['description'], paused=bool(self.params['paused']))
+        return public(self.send_create(self.params['name'], wanted))
 
-    def replace(self, existing, instance_ids):
-        """Delete the schedule and create it anew, filling what was not given from the old one."""
+    def replace(self, existing, replacement, wanted):
+        """Create the replacement under a temporary name, delete the old schedule, then give the replacement its name.
+
+        At every point the user has a schedule: the old one, or the replacement, or both. A replacement left by an
+        earlier run is used when it already has the settings asked for (else it is deleted: it never ran as the schedule).
+        """
         self.recreated = True
+        if replacement is not None and self.fixed_differences(replacement, wanted['instances']):
+            self.step(existing, replacement, 'deleting an outdated replacement left by an earlier run', self.delete, replacement)
+            replacement = None
+        if replacement is None:
+            replacement = self.step(existing, None, 'creating the replacement', self.send_create, replacement_name(self.params['name']),
+                                    wanted)
+        return self.finish_replacement(replacement, existing, wanted)
+
+    def finish_replacement(self, replacement, existing, wanted):
+        """Pause the replacement as asked, delete the old schedule (if still there), give the replacement its name."""
+        if wanted['paused'] and not replacement['paused']:
+            replacement = self.step(existing, replacement, 'pausing the replacement', self.send_update, replacement, dict(paused=True))
+        if existing is not None:
+            self.step(existing, replacement, 'deleting the old schedule', self.delete, existing)
+        changes = dict(name=self.params['name'])
+        if wanted['description'] != replacement['description']:
+            changes['description'] = wanted['description']
+        return public(self.step(None, replacement, 'renaming the replacement', self.send_update, replacement, changes))
+
+    def step(self, existing, replacement, what, action, *args):
+        """One request of a recreate; on failure, say which schedules exist now and what a re-run does."""
+        try:
+            return action(*args)
+        except CivoError as e:
+            now = []
+            if existing is not None:
+                now.append("the schedule '%s' (%s) with its old settings" % (existing['name'], existing['id']))
+            if replacement is not None:
+                now.append("its replacement '%s' (%s) with the new settings%s" % (
+                    replacement['name'], replacement['id'], '' if existing is not None else ' (the old schedule was deleted)'))
+            raise CivoError("Replacing snapshot schedule '%s' failed while %s: %s. The schedules that exist now: %s. Run the task "
+                            'again to finish the replacement: it creates no second one.' % (
+                                self.params['name'], what, e, ' and '.join(now) or 'none'),
+                            **dict(e.result, schedule=public(existing or self.before), replacement=public(replacement)))
+
+    def delete(self, schedule):
         self.changed = True
         if not self.check_mode:
-            self.schedules.delete(existing['id'])
-        return self.send_create(self.given_or(existing, 'cron_expression'), self.given_or(existing, 'max_snapshots'),
-                                instance_ids or existing['instances'], self.given_or(existing, 'description'))
+            self.schedules.delete(schedule['id'])
 
-    def given_or(self, existing, key):
-        """The option if set, else the existing schedule's setting."""
-        return existing[key] if self.params[key] is None else self.params[key]
-
-    def send_create(self, cron_expression, max_snapshots, instance_ids, description=None):
-        description = self.params['description'] if description is None else description
-        body = create_body(self.params['name'], description, cron_expression, max_snapshots, instance_ids, self.params['include_volumes'])
+    def send_create(self, name, wanted):
         self.changed = True
         if self.check_mode:
-            return dict(id=None, name=self.params['name'], description=description or '', cron_expression=cron_expression,
-                        paused=self.params['paused'], max_snapshots=max_snapshots, instances=instance_ids, included_volumes=[],
-                        status=None, last_snapshot=None, created_at=None)
+            return dict(id=None, name=name, description=wanted['description'] or '', cron_expression=wanted['cron_expression'],
+                        paused=wanted['paused'], max_snapshots=wanted['max_snapshots'], instances=wanted['instances'],
+                        included_volumes=[], status=None, last_snapshot=None, created_at=None, _raw={})
+        body = create_body(name, wanted['description'], wanted['cron_expression'], wanted['max_snapshots'], wanted['instances'],
+                           self.params['include_volumes'])
         schedule = self.schedules.create(body, known=self.listed)
-        if self.params['paused'] and not schedule['paused']:
+        if wanted['paused'] and not schedule['paused']:
             schedule = self.send_update(schedule, dict(paused=True))
-        return public(schedule)
+        return schedule
 
     def update(self, existing):
         changes = self.in_place_changes(existing)
         if not changes:
             return public(existing)
-        self.changed = True
-        if self.check_mode:
-            return dict(public(existing), **changes)
         return public(self.send_update(existing, changes))
 
     def send_update(self, existing, changes):
+        self.changed = True
+        if self.check_mode:
+            return dict(existing, **changes)
         updated = self.schedules.update(existing['id'], changes)
         # An answer without the schedule (only a result) means the PUT did what it was asked.
         return updated if updated['id'] else dict(existing, **changes)

@@ -107,8 +107,8 @@ def _merge_config(config, changes):
             valid = isinstance(value, bool)
         elif key == 'fail_names':
             valid = isinstance(value, list) and all(isinstance(pattern, str) for pattern in value)
-        elif key in ('rate_limit', 'quota'):
-            valid = (value is None and key == 'quota') or (_is_number(value) and value == int(value) and value >= 0)
+        elif key in ('rate_limit', 'quota', 'instances_max_per_page'):
+            valid = (value is None and key != 'rate_limit') or (_is_number(value) and value == int(value) and value >= 0)
         elif key in current_api.CONFIG_DEFAULTS:
             valid = current_api.valid_config_value(key, value)
         elif key in ('rate_window', 'time_scale'):
@@ -200,7 +200,7 @@ class Simulator(current_api.CurrentApi):
         self.cert_file = None
         self._seed = _load_seed(seed)
         defaults = {'new_seconds': 1.0, 'progress_seconds': 3.0, 'real_shape': False, 'rate_limit': 0, 'rate_window': 60.0,
-                    'quota': None, 'fail_names': [], 'time_scale': 1.0}
+                    'quota': None, 'fail_names': [], 'time_scale': 1.0, 'instances_max_per_page': None}
         defaults.update(current_api.CONFIG_DEFAULTS)
         self._startup_config = _merge_config(defaults, {
             'new_seconds': new_seconds, 'progress_seconds': progress_seconds, 'real_shape': real_shape,
@@ -544,7 +544,9 @@ class Simulator(current_api.CurrentApi):
 
     def _list_instances(self, params, region):
         page = _positive_int(params, 'page', 1)
-        per_page = min(100, _positive_int(params, 'per_page', 20))
+        # The API answers as many as asked for (civogo's ListAllInstances asks for 99999999 in one page), unless the
+        # config cuts pages shorter, to test that clients follow the pagination.
+        per_page = min(self._config['instances_max_per_page'] or float('inf'), _positive_int(params, 'per_page', 20))
         items = [dict(instance) for instance in self._instances.values() if region in (None, instance['region'])]
         start = (page - 1) * per_page
         return 200, {'page': page, 'per_page': per_page, 'pages': max(1, int(math.ceil(len(items) / float(per_page)))),

@@ -136,6 +136,8 @@ def test_list_instances_default_page(sim):
 def test_list_instances_paging_and_region(sim):
     page = call(sim, 'GET', '/v2/instances?page=2&per_page=4').json()
     assert (page['page'], page['per_page'], page['pages'], len(page['items'])) == (2, 4, 2, 2)
+    assert call(sim, 'GET', '/v2/instances?per_page=99999999').json()['per_page'] == 99999999  # civogo's ListAllInstances
+    sim.configure(instances_max_per_page=100)
     assert call(sim, 'GET', '/v2/instances?per_page=500').json()['per_page'] == 100
     nyc = call(sim, 'GET', '/v2/instances?region=nyc1').json()
     assert [item['id'] for item in nyc['items']] == [APP_1_NYC]
