@@ -108,7 +108,8 @@ SPELLINGS = {
 
 class InstanceRegion:
     """The per-instance snapshot API (current-api.md 1a, 1b). A snapshot reaches its final state after
-    `gets_to_complete` GETs by id (the first GET answers "in progress")."""
+    `gets_to_complete` GETs by id (the first GET answers "in progress"): failed for the snapshots taken of an instance
+    while it is among `failing_instances`, else complete."""
 
     def __init__(self):
         self.instances = [
@@ -126,7 +127,8 @@ class InstanceRegion:
 
     def add(self, name, instance_id='i-web-1', phase=2, age=60, description=''):
         snapshot = dict(id=str(uuid.uuid4()), name=name, instance_id=instance_id, description=description, phase=phase,
-                        created_at=ago(age).strftime('%Y-%m-%dT%H:%M:%SZ'), gets=0)
+                        created_at=ago(age).strftime('%Y-%m-%dT%H:%M:%SZ'), gets=0,
+                        fails=instance_id in self.failing_instances)
         self.snapshots.append(snapshot)
         return snapshot
 
@@ -136,7 +138,7 @@ class InstanceRegion:
     def word(self, snapshot):
         new, progress, complete, failed = SPELLINGS[self.spelling]
         if snapshot['phase'] == 2:
-            return failed if snapshot['instance_id'] in self.failing_instances else complete
+            return failed if snapshot['fails'] else complete
         return (new, progress)[snapshot['phase']]
 
     def shape(self, snapshot):

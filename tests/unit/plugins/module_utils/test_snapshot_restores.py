@@ -71,9 +71,36 @@ def test_no_snapshot_is_reported_as_an_empty_dict():
 @pytest.mark.parametrize('instance, expected', [
     ({'status': 'RESTORING'}, True), ({'status': 'restoring', 'restored_from': 's-1'}, True),
     ({'status': 'RESTORING', 'restored_from': 's-9'}, False), ({'status': 'ACTIVE'}, False), (None, False),
+    ({'status': 'RESTORING', 'snapshot_id': 's-1'}, True), ({'status': 'RESTORING', 'snapshot_id': 's-9'}, False),
+    ({'status': 'RESTORING', 'snapshot_id': ''}, True),
 ])
 def test_a_restore_in_progress_counts_as_this_snapshots_unless_the_api_names_another(instance, expected):
     assert restores.is_restoring_from(instance, 's-1') is expected
+
+
+@pytest.mark.parametrize(
+    'instance, expected',
+    [
+        ({'snapshot_id': 's-1'}, True),
+        ({'source_type': 'snapshot', 'source_id': 's-1'}, True),
+        ({'restored_from': 's-1'}, True),
+        ({'source_type': 'diskimage', 'source_id': 'ubuntu-jammy'}, False),
+        ({'snapshot_id': 's-9'}, False),
+        ({'source_type': 'diskimage'}, False),
+        ({}, None),
+        ({'snapshot_id': '', 'source_id': None}, None),
+    ],
+)
+def test_built_from_is_what_the_instances_own_record_says(instance, expected):
+    assert restores.built_from(instance, 's-1') is expected
+
+
+@pytest.mark.parametrize('instance, words', [
+    ({'source_type': 'diskimage', 'source_id': 'ubuntu-jammy'}, 'diskimage ubuntu-jammy'),
+    ({'snapshot_id': 's-9'}, 's-9'), ({'source_type': 'diskimage'}, 'diskimage'), ({}, 'an unknown source'),
+])
+def test_source_of_says_what_an_instance_was_built_from(instance, words):
+    assert restores.source_of(instance) == words
 
 
 # The restore request
@@ -181,6 +208,19 @@ def test_a_broken_instance_ends_the_wait_at_once(region, status):
         'The restored instance i-web-1 is %s: the restore failed. Look at it in the Civo dashboard.' % status.upper()
     )
     assert caught.value.result['instance']['id'] == 'i-web-1'
+
+
+def test_a_wait_the_api_stops_answering_says_the_restore_goes_on(region, wire):
+    dummy, restorer = region
+    wire.queue(*[wire.reply(503)] * 4)
+    with pytest.raises(WaitFailed) as caught:
+        restorer.wait_active(60, deadline_in(60), instance_id='i-web-1', seen_busy=True)
+    assert str(caught.value) == (
+        'The Civo API stopped answering while the task waited for the restored instance i-web-1: Civo API request '
+        'GET /v2/instances/i-web-1 failed after 4 attempts with HTTP 503. The restore goes on: run the task again to '
+        'resume waiting, without restoring again.'
+    )
+    assert caught.value.result['api_error']['status'] == 503
 
 
 def test_a_wait_that_times_out_says_how_to_resume(region, clock):

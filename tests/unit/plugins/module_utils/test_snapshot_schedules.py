@@ -12,7 +12,7 @@ __metaclass__ = type
 import pytest
 import requests
 
-from ansible_collections.civo.cloud.plugins.module_utils.errors import LookupFailed
+from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoAPIError, LookupFailed
 from ansible_collections.civo.cloud.plugins.module_utils.instances import Instances
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_schedules import (
     SCHEDULES_PATH,
@@ -130,6 +130,20 @@ def test_list_update_and_delete(wire):
     schedules.delete('schedule-123')
     assert [(call['method'], call['url'], call['json']) for call in wire.calls] == [
         ('GET', URL, None), ('PUT', URL + '/schedule-123', {'paused': True}), ('DELETE', URL + '/schedule-123', None)]
+
+
+@pytest.mark.parametrize('answer, deleted', [
+    ((200, {}), True),
+    ((404, {'code': 'database_snapshot_schedule_not_found'}), False),  # a retried DELETE whose first answer was lost
+])
+def test_delete_counts_a_schedule_already_gone_as_done(wire, answer, deleted):
+    assert Schedules(wire.client(wire.reply(*answer))).delete('schedule-1') is deleted
+
+
+@pytest.mark.parametrize('code', ['not_found', 'database_account_not_found'])
+def test_delete_leaves_other_404s_as_errors(wire, code):
+    with pytest.raises(CivoAPIError):
+        Schedules(wire.client(wire.reply(404, {'code': code}))).delete('schedule-1')
 
 
 def test_create_posts_the_body_once(wire):

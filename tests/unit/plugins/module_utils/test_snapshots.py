@@ -15,7 +15,7 @@ import pytest
 from ansible_collections.civo.cloud.plugins.module_utils import snapshots as common
 from ansible_collections.civo.cloud.plugins.module_utils import waiting
 from ansible_collections.civo.cloud.plugins.module_utils.account_snapshots import AccountSnapshots
-from ansible_collections.civo.cloud.plugins.module_utils.errors import WaitFailed
+from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoAPIError, WaitFailed
 from ansible_collections.civo.cloud.plugins.module_utils.instance_snapshots import InstanceSnapshots
 from ansible_collections.civo.cloud.plugins.module_utils.snapshots import SnapshotAPI
 
@@ -174,13 +174,35 @@ def test_wait_complete_ends_at_once_on_a_state_that_is_neither_pending_nor_compl
     assert caught.value.result['snapshot']['status'] == state and len(clock.slept) == 1
 
 
-def test_wait_complete_of_a_snapshot_that_vanishes_says_so():
+def test_wait_complete_of_a_snapshot_that_vanishes_says_so_with_the_snapshot_as_last_seen():
     with pytest.raises(WaitFailed) as caught:
         ScriptedAPI('in-progress', None).wait_complete(SNAPSHOT, 60)
     assert (
         str(caught.value) == "Snapshot 'nightly' (s-1) of instance web-1 disappeared while waiting for it to complete."
     )
-    assert caught.value.result == {'snapshot': SNAPSHOT}
+    assert caught.value.result == {'snapshot': dict(SNAPSHOT, status='in-progress', api_status='IN-PROGRESS')}
+
+
+class Unanswered(ScriptedAPI):
+    """Answers the first read, then the API stops answering."""
+
+    def read(self, snapshot):
+        if self.reads:
+            raise CivoAPIError('GET', '/v2/snapshots', status=503, attempts=6)
+        return ScriptedAPI.read(self, snapshot)
+
+
+def test_wait_complete_when_the_api_stops_answering_says_the_snapshot_goes_on():
+    with pytest.raises(WaitFailed) as caught:
+        Unanswered('in-progress').wait_complete(SNAPSHOT, 60)
+    assert str(caught.value) == (
+        "The Civo API stopped answering while the task waited for snapshot 'nightly' (s-1) of instance web-1 to "
+        'complete: Civo API request GET /v2/snapshots failed after 6 attempts with HTTP 503. The snapshot was '
+        'requested and goes on being taken: run the task again to resume waiting (it takes no second snapshot).'
+    )
+    assert (
+        caught.value.result['api_error']['status'] == 503 and caught.value.result['snapshot']['status'] == 'in-progress'
+    )
 
 
 def test_wait_complete_times_out_with_the_state_now_and_how_to_resume(clock):

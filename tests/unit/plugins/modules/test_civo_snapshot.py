@@ -76,7 +76,6 @@ def test_check_mode_reports_no_change_when_present(civo, run):
 
 @pytest.mark.parametrize('args, reason', [
     (dict(instance_id='i-web-2'), 'instance'),
-    (dict(safe=True), 'safe'),
     (dict(cron_timing='0 3 * * *'), 'cron'),
     (dict(force=True), 'force'),
 ])
@@ -86,6 +85,47 @@ def test_differences_and_force_retake(civo, run, args, reason):
     assert not failed and result['changed'] is True, reason
     assert civo.mutations() == [('PUT', '/v2/snapshots/snap')]
     assert result['diff']['before']['id'] == before['id']
+
+
+def test_a_different_cron_timing_warns_which_snapshot_it_overwrites(civo, run):
+    civo.add('snap')
+    result, failed = run(civo_snapshot, present(cron_timing='0 3 * * *'))
+    assert not failed and result['changed'] is True
+    assert result['warnings'] == [
+        "Snapshot 'snap' (complete) is replaced by one scheduled '0 3 * * *', because cron_timing "
+        'differs (it was a one-off snapshot).'
+    ]
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_safe_alone_never_replaces_a_complete_snapshot_it_warns(civo, run, check_mode):
+    civo.add('snap', safe=False)
+    result, failed = run(civo_snapshot, present(safe=True), check_mode=check_mode)
+    assert not failed and result['changed'] is False and civo.mutations() == []
+    assert result['snapshot']['safe'] is False and len(result['warnings']) == 1
+    assert "was taken with safe=false; it is kept as it is" in result['warnings'][0]
+    assert 'set force: true' in result['warnings'][0]
+
+
+def test_safe_with_force_takes_it_again_with_the_new_value(civo, run):
+    civo.add('snap', safe=False)
+    result, failed = run(civo_snapshot, present(safe=True, force=True))
+    assert not failed and result['changed'] is True and result['snapshot']['safe'] is True
+    assert civo.mutations() == [('PUT', '/v2/snapshots/snap')]
+
+
+@pytest.mark.parametrize('safe, scheduled', [(True, None), (False, '0 3 * * *')])
+def test_settings_not_given_are_carried_over_when_taken_again(civo, run, safe, scheduled):
+    civo.add('snap', safe=safe, cron_timing=scheduled, status='failed')
+    result, failed = run(civo_snapshot, present(wait=False))
+    assert not failed and result['changed'] is True
+    assert (result['snapshot']['safe'], result['snapshot']['cron_timing']) == (safe, scheduled)
+
+
+def test_max_age_does_not_apply_to_a_scheduled_snapshot(civo, run):
+    civo.add('snap', cron_timing='0 3 * * *', age=10 * 86400)
+    result, failed = run(civo_snapshot, present(max_age='1d'))
+    assert not failed and result['changed'] is False and civo.mutations() == []
 
 
 def test_max_age_retakes_only_an_old_snapshot(civo, run):
@@ -120,6 +160,16 @@ def test_scheduled_snapshot_is_never_waited_for(civo, run):
     result, dummy = run(civo_snapshot, present(cron_timing='0 3 * * 0'))
     assert result['snapshot']['status'] == 'new' and result['snapshot']['cron_timing'] == '0 3 * * 0'
     assert [call for call in civo.calls if call[0] == 'GET'] == [('GET', '/v2/snapshots')]
+
+
+def test_a_failed_retake_on_the_account_api_says_the_previous_snapshot_was_overwritten(civo, run):
+    civo.add('snap')
+    civo.final_status = 'failed'
+    result, failed = run(civo_snapshot, present(force=True))
+    assert failed and result['changed'] is True and result['snapshot']['status'] == 'failed'
+    assert result['msg'].endswith("The previous snapshot 'snap' was overwritten when the re-take started (with "
+                                  'snapshot_api=account the API replaces a snapshot of the same name at once), so no '
+                                  'complete snapshot of this name exists now.')
 
 
 def test_a_failed_snapshot_fails_the_task_with_the_snapshot(civo, run):
@@ -333,8 +383,29 @@ def test_new_snapshot_failing_keeps_the_old_one(civo_instance, run):
     result, failed = run(civo_snapshot, on_instance_api(force=True))
     assert failed and result['changed'] is True
     assert result['snapshot']['status'] == 'failed' and "'failed'" in result['msg']
-    assert 'was kept' in result['msg'] and old['id'] in result['msg']
+    assert result['msg'].endswith(" The previous snapshot 'snap' (%s) of instance i-web-1 was kept." % old['id'])
     assert old in civo_instance.snapshots and not [call for call in civo_instance.calls if call[0] == 'DELETE']
+
+
+def test_failed_snapshots_of_the_name_go_as_soon_as_the_new_one_is_requested(civo_instance, run, monkeypatch):
+    good = civo_instance.add('snap', age=7200)
+    bad = civo_instance.add('snap', age=60)
+    spoken = civo_instance.word
+    monkeypatch.setattr(civo_instance, 'word', lambda snapshot: 'failed' if snapshot is bad else spoken(snapshot))
+    result, failed = run(civo_snapshot, on_instance_api())
+    assert not failed and result['changed'] is True
+    new = result['snapshot']
+    assert civo_instance.mutations() == [POST, ('DELETE', by_id(bad)), ('DELETE', by_id(good))]
+    assert civo_instance.calls.index(('DELETE', by_id(bad))) < civo_instance.calls.index(('GET', by_id(new)))
+    assert [s['id'] for s in civo_instance.snapshots] == [new['id']]
+
+
+def test_a_failed_retake_with_no_complete_snapshot_of_the_name_says_so(civo_instance, run, monkeypatch):
+    old = civo_instance.add('snap')
+    monkeypatch.setattr(civo_instance, 'word', lambda snapshot: 'failed')
+    result, failed = run(civo_snapshot, on_instance_api())
+    assert failed and result['changed'] is True and old not in civo_instance.snapshots
+    assert result['msg'].endswith("instead of complete. No complete snapshot of this name exists.")
 
 
 def test_without_waiting_the_old_one_stays_until_a_later_run_sees_the_new_one_complete(civo_instance, run):

@@ -50,6 +50,33 @@ def test_a_rerun_finds_the_new_instance_and_sends_nothing(civo_restore, run):
     assert result['diff']['before'] == result['diff']['after']
 
 
+def test_an_instance_of_that_hostname_built_from_something_else_is_not_this_restore(civo_restore, run):
+    civo_restore.instances['i-other'] = {'id': 'i-other', 'hostname': 'web-1-copy', 'status': 'ACTIVE',
+                                         'source_type': 'diskimage', 'source_id': 'ubuntu-jammy'}
+    result, failed = run(civo_snapshot_restore, new())
+    assert failed and result['changed'] is False and civo_restore.mutations() == []
+    assert result['msg'] == (
+        "An instance with the hostname 'web-1-copy' exists already (i-other), built from diskimage "
+        "ubuntu-jammy, not from snapshot 'before' (s-1) of instance web-1: it is not this restore, and "
+        'nothing was restored. Choose another hostname, or delete that instance first.'
+    )
+
+
+def test_an_instance_of_that_hostname_whose_record_names_no_source_is_taken_for_an_earlier_restore_with_a_warning(
+        civo_restore, run):
+    civo_restore.instances['i-other'] = {'id': 'i-other', 'hostname': 'web-1-copy', 'status': 'ACTIVE'}
+    result, failed = run(civo_snapshot_restore, new())
+    assert not failed and result['changed'] is False and civo_restore.mutations() == []
+    assert result['instance']['id'] == 'i-other' and len(result['warnings']) == 1
+    assert 'could not be confirmed that it was restored from snapshot' in result['warnings'][0]
+
+
+def test_the_snapshot_must_exist_also_when_the_hostname_is_taken(civo_restore, run):
+    run(civo_snapshot_restore, new())
+    result, failed = run(civo_snapshot_restore, new(snapshot='nope'))
+    assert failed and "no snapshot with id or name 'nope'" in result['msg'] and len(civo_restore.mutations()) == 1
+
+
 def test_a_rerun_while_the_new_instance_builds_waits_for_it(civo_restore, run):
     civo_restore.busy_polls = 5
     run(civo_snapshot_restore, new(wait=False))

@@ -147,11 +147,15 @@ def test_include_volumes_differs_only_when_the_answer_shows_volumes(civo_schedul
     assert not failed and result['changed'] is False
 
 
-def test_recreate_deletes_then_creates_and_shows_both_in_diff(civo_schedules, run):
+def test_recreate_creates_the_replacement_first_then_deletes_then_renames_and_shows_both_in_diff(civo_schedules, run):
     civo_schedules.add(description='kept')
     result, failed = run(civo_snapshot_schedule, dict(name='nightly', max_snapshots=3, recreate=True))
     assert not failed and result['changed'] is True
-    assert civo_schedules.mutations() == [('DELETE', PATH + '/sched-1'), ('POST', PATH)]
+    assert civo_schedules.mutations() == [('POST', PATH), ('DELETE', PATH + '/sched-1'), ('PUT', PATH + '/sched-2')]
+    assert civo_schedules.sent('POST')[0]['name'] == 'nightly-replacement' and civo_schedules.sent('PUT') == [
+        {'name': 'nightly'}
+    ]
+    assert [(s['id'], s['name']) for s in civo_schedules.schedules] == [('sched-2', 'nightly')]
     assert (
         civo_schedules.sent('POST')[0]['cron_expression'] == '0 3 * * *'
         and civo_schedules.sent('POST')[0]['description'] == 'kept'
@@ -159,6 +163,59 @@ def test_recreate_deletes_then_creates_and_shows_both_in_diff(civo_schedules, ru
     assert civo_schedules.sent('POST')[0]['instances'] == [dict(instance_id='i-web-1', include_volumes=False)]
     assert result['diff']['before']['id'] == 'sched-1' and result['diff']['after']['id'] == 'sched-2'
     assert 'deleted' in result['diff']['before_header'] and result['schedule']['max_snapshots'] == 3
+
+
+def test_a_recreate_that_fails_before_the_old_schedule_is_deleted_keeps_it_and_a_rerun_finishes(
+    civo_schedules, run, wire
+):
+    civo_schedules.add()
+    wire.fault('DELETE', wire.reply(403, {'code': 'forbidden', 'reason': 'not now'}))
+    result, failed = run(civo_snapshot_schedule, dict(name='nightly', max_snapshots=3, recreate=True))
+    assert failed and result['changed'] is True
+    assert result['msg'].startswith("Replacing snapshot schedule 'nightly' failed while deleting the old schedule: ")
+    assert ("The schedules that exist now: the schedule 'nightly' (sched-1) with its old settings and its replacement "
+            "'nightly-replacement' (sched-2) with the new settings. Run the task again to finish the replacement: it "
+            'creates no second one.') in result['msg']
+    assert (result['schedule']['id'], result['replacement']['id'], result['api_error']['status']) == (
+        'sched-1',
+        'sched-2',
+        403,
+    )
+    assert [s['id'] for s in civo_schedules.schedules] == ['sched-1', 'sched-2']
+    del civo_schedules.calls[:]
+    result, failed = run(civo_snapshot_schedule, dict(name='nightly', max_snapshots=3, recreate=True))
+    assert not failed and civo_schedules.mutations() == [('DELETE', PATH + '/sched-1'), ('PUT', PATH + '/sched-2')]
+    assert [(s['id'], s['name'], s['retention']['max_snapshots']) for s in civo_schedules.schedules] == [
+        ('sched-2', 'nightly', 3)
+    ]
+
+
+def test_a_recreate_that_fails_after_the_old_schedule_went_is_finished_by_a_rerun(civo_schedules, run, wire):
+    civo_schedules.add()
+    wire.fault('PUT', wire.reply(403, {'code': 'forbidden', 'reason': 'not now'}))
+    result, failed = run(civo_snapshot_schedule, dict(name='nightly', max_snapshots=3, recreate=True))
+    assert (
+        failed
+        and "its replacement 'nightly-replacement' (sched-2) with the new settings (the old schedule was deleted)"
+        in (result['msg'])
+    )
+    assert [s['name'] for s in civo_schedules.schedules] == ['nightly-replacement']
+    del civo_schedules.calls[:]
+    result, failed = run(civo_snapshot_schedule, dict(name='nightly', max_snapshots=3, recreate=True))
+    assert not failed and result['changed'] is True and civo_schedules.mutations() == [('PUT', PATH + '/sched-2')]
+    assert [s['name'] for s in civo_schedules.schedules] == ['nightly']
+
+
+def test_an_outdated_replacement_left_by_an_earlier_run_is_replaced(civo_schedules, run):
+    civo_schedules.add()
+    civo_schedules.add(name='nightly-replacement', max_snapshots=5)
+    result, failed = run(civo_snapshot_schedule, dict(name='nightly', max_snapshots=3, recreate=True))
+    assert not failed
+    assert civo_schedules.mutations() == [('DELETE', PATH + '/sched-2'), ('POST', PATH), ('DELETE', PATH + '/sched-1'),
+                                          ('PUT', PATH + '/sched-3')]
+    assert [(s['id'], s['name'], s['retention']['max_snapshots']) for s in civo_schedules.schedules] == [
+        ('sched-3', 'nightly', 3)
+    ]
 
 
 def test_recreate_in_check_mode_sends_nothing(civo_schedules, run):
