@@ -174,11 +174,15 @@ bench: $(VENV)/.stamp
 # The collection built from a copy of the tree and installed into .build/demo/collections only, so that a copy in
 # ~/.ansible/collections is never used; the simulator is slow on purpose (new 2 s, in-progress 8 s) to show the wait.
 # The playbook runs twice against the same simulator: the second run shows that it changes nothing.
+# ansible-galaxy warns when -p is not a configured collections path (and, once the folder exists, takes it for the pip
+# Ansible package's): the install runs with the collections path the playbooks then run with, so no warning is due.
 DEMO := $(CURDIR)/.build/demo
+demo_collections_path = ANSIBLE_COLLECTIONS_PATH=$(DEMO)/collections ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
 install_demo_collection = $(call tree,demo) && cd $(call copy_of,demo) && \
 	$(CELL_VENV)/bin/ansible-galaxy collection build --force --output-path $(DEMO) && \
-	$(CELL_VENV)/bin/ansible-galaxy collection install --force -p $(DEMO)/collections $(DEMO)/civo-cloud-*.tar.gz
-with_demo_simulator = ANSIBLE_COLLECTIONS_PATH=$(DEMO)/collections ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
+	$(demo_collections_path) $(CELL_VENV)/bin/ansible-galaxy collection install --force -p $(DEMO)/collections \
+		$(DEMO)/civo-cloud-*.tar.gz
+with_demo_simulator = $(demo_collections_path) \
 	ANSIBLE_PYTHON_INTERPRETER=$(CELL_VENV)/bin/python ANSIBLE_LOCALHOST_WARNING=false \
 	ANSIBLE_INVENTORY_UNPARSED_WARNING=false $(CELL_VENV)/bin/python tests/ci/with_simulator.py
 demo: $(CELL_VENV)/.stamp
