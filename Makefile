@@ -42,7 +42,8 @@ IMPORTER_PYTHON := $(call find_python,$(call python_of,tests/requirements-galaxy
 CHECKS := $(foreach core,$(SANITY_CORES),sanity-$(core)) reliability ecosystem $(foreach core,$(CORES),integration-$(core)) \
 	bench-quick examples lint $(foreach core,$(CORES),units-$(core)) simulator build docs changelog
 RESULTS := $(CURDIR)/.build/results
-PYTEST := -m pytest -p no:cacheprovider --rootdir . -q -ra $(PYTEST_ARGS)
+# The options of every pytest suite are in pytest.ini.
+PYTEST := -m pytest $(PYTEST_ARGS)
 
 # $(call tree,NAME): a fresh copy of the working tree (what git would commit, tracked or not) at
 # $(COPIES)/NAME/ansible_collections/civo/cloud. Every check runs in a copy of its own: ansible-test needs that shape, the

@@ -114,7 +114,7 @@ def test_malformed_items_are_shown_as_given():
 
 @pytest.mark.parametrize('instances, expected', [
     (['web-1', 'web-2', 'web-3'], "No instance with hostname 'web-3' (4 instances looked at in region LON1)"),
-    (['web-1', 'twin'], "Hostname 'twin' is ambiguous: 2 instances have it (i-twin-a, i-twin-b). Give instance_id instead."),
+    (['web-1', 'twin'], "Hostname 'twin' is ambiguous: 2 instances have it (i-twin-a, i-twin-b). Give the instance's ID instead."),
     (['web-1', {'name': 'web-one', 'id': 'i-web-1'}], 'web-1 and web-one are the same instance (i-web-1): give each instance only once.'),
     (['web-1', 'web-1'], 'Each instance must be given only once'),
     ([{'name': 'db-1', 'id': 'i-gone'}], "No instance with id 'i-gone' (given for db-1; 4 instances looked at in region LON1)."),
