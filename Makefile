@@ -42,7 +42,8 @@ IMPORTER_PYTHON := $(call find_python,$(call python_of,tests/requirements-galaxy
 CHECKS := $(foreach core,$(SANITY_CORES),sanity-$(core)) reliability ecosystem $(foreach core,$(CORES),integration-$(core)) \
 	bench-quick examples lint $(foreach core,$(CORES),units-$(core)) simulator build docs changelog
 RESULTS := $(CURDIR)/.build/results
-PYTEST := -m pytest -p no:cacheprovider --rootdir . -q -ra $(PYTEST_ARGS)
+# The options of every pytest suite are in pytest.ini.
+PYTEST := -m pytest $(PYTEST_ARGS)
 
 # $(call tree,NAME): a fresh copy of the working tree (what git would commit, tracked or not) at
 # $(COPIES)/NAME/ansible_collections/civo/cloud. Every check runs in a copy of its own: ansible-test needs that shape, the
@@ -173,11 +174,15 @@ bench: $(VENV)/.stamp
 # The collection built from a copy of the tree and installed into .build/demo/collections only, so that a copy in
 # ~/.ansible/collections is never used; the simulator is slow on purpose (new 2 s, in-progress 8 s) to show the wait.
 # The playbook runs twice against the same simulator: the second run shows that it changes nothing.
+# ansible-galaxy warns when -p is not a configured collections path (and, once the folder exists, takes it for the pip
+# Ansible package's): the install runs with the collections path the playbooks then run with, so no warning is due.
 DEMO := $(CURDIR)/.build/demo
+demo_collections_path = ANSIBLE_COLLECTIONS_PATH=$(DEMO)/collections ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
 install_demo_collection = $(call tree,demo) && cd $(call copy_of,demo) && \
 	$(CELL_VENV)/bin/ansible-galaxy collection build --force --output-path $(DEMO) && \
-	$(CELL_VENV)/bin/ansible-galaxy collection install --force -p $(DEMO)/collections $(DEMO)/civo-cloud-*.tar.gz
-with_demo_simulator = ANSIBLE_COLLECTIONS_PATH=$(DEMO)/collections ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
+	$(demo_collections_path) $(CELL_VENV)/bin/ansible-galaxy collection install --force -p $(DEMO)/collections \
+		$(DEMO)/civo-cloud-*.tar.gz
+with_demo_simulator = $(demo_collections_path) \
 	ANSIBLE_PYTHON_INTERPRETER=$(CELL_VENV)/bin/python ANSIBLE_LOCALHOST_WARNING=false \
 	ANSIBLE_INVENTORY_UNPARSED_WARNING=false $(CELL_VENV)/bin/python tests/ci/with_simulator.py
 demo: $(CELL_VENV)/.stamp

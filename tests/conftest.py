@@ -5,8 +5,8 @@
 """What every pytest suite under tests/ shares: the collection under test on sys.path, the running simulator and the
 built and installed artifact (one session-scoped fixture each: no suite starts or builds its own).
 
-The suites run through make (make units-<core>, make examples, make ecosystem ...), which passes --rootdir so that
-this file applies to all of them.
+The suites run through make (make units-<core>, make examples, make ecosystem ...); pytest.ini at the root makes the
+root the rootdir, so that this file applies to all of them.
 """
 
 from __future__ import absolute_import, division, print_function

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
     # Option for option the same as connection_argument_spec() in plugins/module_utils/client.py;
-    # tests/unit/plugins/module_utils/test_doc_fragment.py keeps the two in step.
+    # tests/unit/plugins/doc_fragments/test_civo.py keeps the two in step.
     DOCUMENTATION = r'''
 options:
   api_token:

@@ -49,7 +49,7 @@ options:
   snapshot_api:
     description:
       - Accepted so that C(module_defaults) for C(group/civo.cloud.civo) can set O(snapshot_api) for every module of the group,
-        and ignored: this module reads the same on both of Civo's snapshot APIs.
+        and ignored, because this module reads the same on both of Civo's snapshot APIs.
     type: str
     choices: [account, instance]
     version_added: 0.2.0

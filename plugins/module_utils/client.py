@@ -231,7 +231,8 @@ class CivoAPI:
             failure, wait = self._attempt(method, url, path, query, (data, json_body), attempt)
             if failure is None:
                 return wait  # on success _attempt hands back the body
-            if find_created is not None and failure.status != 429:
+            # A failure that is retried may come after the API did the request (a 429 is a refusal): look before resending.
+            if find_created is not None and wait is not None and failure.status != 429:
                 found = self._look_for_created(method, path, failure, find_created)
                 if found is not None:
                     return found
@@ -306,6 +307,7 @@ class CivoAPI:
             return error, backoff_delay(attempt - 1)
         if retry_after > MAX_RETRY_AFTER:
             error.details = 'the API asked to retry after %ds' % retry_after
+            error.refresh()
             return error, None
         # Honour the server's wish, plus a little jitter so that parallel forks do not return in lockstep.
         return error, retry_after + random.uniform(0, 0.25)

@@ -89,7 +89,7 @@ options:
     description:
       - Schedule the snapshot with a 5-field cron expression (minute hour day-of-month month day-of-week), for example V(0 3 * * 0).
       - A scheduled snapshot repeats and overwrites itself each time. The task never waits for a scheduled snapshot.
-      - Not set, it is not managed: a scheduled snapshot stays scheduled, and a one-off stays a one-off. Set to another
+      - Not set, it is not managed (a scheduled snapshot stays scheduled, and a one-off stays a one-off). Set to another
         expression than the snapshot's, it replaces the snapshot at once (the API overwrites it), and the task warns which
         snapshot it overwrote.
       - Cannot be combined with O(max_age), which does not apply to a scheduled snapshot.
@@ -104,7 +104,7 @@ options:
       - With O(snapshot_api=instance) the old snapshot is deleted only after the new one is complete. With O(wait=false) the old
         one is kept (the task warns) and a later run of the task deletes it once the new one is complete. If the API refuses
         two snapshots of one name (HTTP 409), the task fails and keeps the old one. Failed snapshots of the name are deleted
-        as soon as the new one is requested: a failed snapshot is not a backup.
+        as soon as the new one is requested (a failed snapshot is not a backup).
       - Settings not given (O(safe), O(cron_timing), O(description)) are carried over from the snapshot taken again.
     type: bool
     default: false

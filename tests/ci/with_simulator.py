@@ -24,6 +24,8 @@ import argparse
 import collections
 import os
 import secrets
+import shlex
+import shutil
 import subprocess
 import sys
 
@@ -75,21 +77,32 @@ EXPLANATION = """
     The PLAY RECAP counts tasks, not snapshots: changed=1 is the one task that started every snapshot (one task, a
     loop over the instances). The second run found a recent complete backup of every instance and changed nothing
     (changed=0): running it again is safe.
-==> Try next
-    ansible-doc civo.cloud.civo_snapshot              every option of the module (where make demo installed the
-                                                      collection: export ANSIBLE_COLLECTIONS_PATH={collections})
+==> Try next, in this folder; the first line gives your shell make demo's Ansible (a virtualenv) and collection:
+    {export}
+    ansible-doc civo.cloud.civo_snapshot              every option of the module
     ansible-doc -t role civo.cloud.snapshot_backup    the role the playbook uses: unique names, rotation, min_interval
-    README.md, "Use it in your own playbooks"         install the collection and write a playbook of your own
     make docs-html                                    the guides (runbooks, AWX, the simulator), rendered
+==> Your own playbooks: README.md, "Use it in your own playbooks" (what to install, and a playbook to start from)
 """
 
 
-def print_explanation(sim, token):
+def print_explanation(sim, token, command):
     """make demo's last words: what ran against what, what was taken, what to read next."""
     snaps = sim.snapshots()
     taken = '\n      '.join('%s of %s' % (s.get('name'), s.get('hostname') or s.get('instance_id')) for s in snaps) or 'none'
-    print(EXPLANATION.format(url=sim.url, token=token, count=len(snaps), taken=taken,
-                             collections=os.environ.get('ANSIBLE_COLLECTIONS_PATH', '~/.ansible/collections')))
+    print(EXPLANATION.format(url=sim.url, token=token, count=len(snaps), taken=taken, export=export_line(command)))
+
+
+def export_line(command):
+    """The shell line that puts the Ansible of `command` (make demo's ansible-playbook, in a virtualenv) first on PATH
+    and points ANSIBLE_COLLECTIONS_PATH at the collections make demo installed, both as absolute paths: the commands
+    printed after it then work as printed in any shell."""
+    ansible_bin = os.path.dirname(os.path.abspath(shutil.which(command[0]) or command[0]))
+    line = 'export PATH=%s:"$PATH"' % shlex.quote(ansible_bin)
+    collections_path = os.environ.get('ANSIBLE_COLLECTIONS_PATH')
+    if collections_path:
+        line += ' ANSIBLE_COLLECTIONS_PATH=%s' % shlex.quote(os.path.abspath(collections_path))
+    return line
 
 
 def main(argv):
@@ -107,13 +120,13 @@ def main(argv):
         code = 0
         for title in runs:
             if title != runs[0]:
-                print('==> %s' % ' '.join(args.command))
+                print('==> The second run, against the same simulator')
             sys.stdout.flush()
             code = code or subprocess.call(args.command, env=env)
             if args.summary:
                 print_summary(sim, title)
         if args.explain and code == 0:
-            print_explanation(sim, token)
+            print_explanation(sim, token, args.command)
     print('==> %s exited with code %s' % (os.path.basename(args.command[0]), code))
     return code
 

@@ -65,11 +65,11 @@ def fragment_doc():
 
 
 def shared_option_spec():
-    """civo_argument_spec() of the collection under test as {option: {type, default, env}}."""
+    """connection_argument_spec() of the collection under test as {option: {type, default, env}}."""
     # pylint: disable-next=import-outside-toplevel
-    from ansible_collections.civo.cloud.plugins.module_utils.civo_api import civo_argument_spec
+    from ansible_collections.civo.cloud.plugins.module_utils.client import connection_argument_spec
     spec = {}
-    for name, opt in civo_argument_spec().items():
+    for name, opt in connection_argument_spec().items():
         fallback = opt.get('fallback') or (None, [])
         spec[name] = {'type': opt.get('type', 'str'), 'default': opt.get('default'), 'env': list(fallback[1])}
     return spec

@@ -10,7 +10,7 @@ import statistics
 
 import pytest
 
-from ansible_collections.civo.cloud.plugins.module_utils import civo_api
+from ansible_collections.civo.cloud.plugins.module_utils import client
 from reliability_harness import REPORT, WEB_1, Cell, outcome, run_cells, start_simulators, stop_simulators, table
 
 SNAPSHOT = {'name': 'nightly-web-1', 'instance_id': WEB_1}
@@ -22,7 +22,7 @@ RATE_WINDOW = 3.0
 
 def timing_cases():
     """(label, task arguments, api_retries, simulator setup, expected gaps in s as (low, high) per retry, or a special check)."""
-    base = civo_api.BACKOFF_BASE
+    base = client.BACKOFF_BASE
     return [
         dict(label='429 with Retry-After: 2 on the list', setup=[{'method': 'GET', 'path': '/v2/snapshots', 'kind': 'status', 'status': 429,
                                                                   'retry_after': 2}],
@@ -118,15 +118,15 @@ def test_a_retry_after_too_long_to_wait_fails_at_once_saying_so(timing_run):
 
 
 def test_backoff_is_capped():
-    delays = [civo_api.backoff_delay(attempt) for attempt in range(40) for dummy in range(20)]
-    assert max(delays) <= civo_api.BACKOFF_CAP
-    assert min(civo_api.backoff_delay(30) for dummy in range(200)) >= civo_api.BACKOFF_CAP / 2
+    delays = [client.backoff_delay(attempt) for attempt in range(40) for dummy in range(20)]
+    assert max(delays) <= client.BACKOFF_CAP
+    assert min(client.backoff_delay(30) for dummy in range(200)) >= client.BACKOFF_CAP / 2
 
 
 @pytest.mark.parametrize('attempt', [0, 2, 5, 20])
 def test_backoff_is_jittered_over_the_upper_half(attempt):
-    ceiling = min(civo_api.BACKOFF_CAP, civo_api.BACKOFF_BASE * 2 ** attempt)
-    delays = [civo_api.backoff_delay(attempt) for dummy in range(2000)]
+    ceiling = min(client.BACKOFF_CAP, client.BACKOFF_BASE * 2 ** attempt)
+    delays = [client.backoff_delay(attempt) for dummy in range(2000)]
     assert ceiling / 2 <= min(delays) and max(delays) <= ceiling
     # Spread over the whole half (uniform: standard deviation (c/2)/sqrt(12) = 0.144 c), so forks do not retry in step.
     assert statistics.pstdev(delays) > 0.1 * ceiling

@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import pytest
+
 from ansible_collections.civo.cloud.plugins.modules import civo_instance_info
 
 
@@ -33,3 +35,9 @@ def test_empty_hostname_fails_before_any_request(civo, run):
     result, failed = run(civo_instance_info, {'hostname': ' '})
     assert failed and 'hostname must not be an empty string' in result['msg']
     assert civo.calls == []
+
+
+@pytest.mark.parametrize('snapshot_api', ['account', 'instance'])
+def test_snapshot_api_is_accepted_and_changes_nothing(civo, run, snapshot_api):
+    result, failed = run(civo_instance_info, dict(snapshot_api=snapshot_api))
+    assert not failed and len(result['instances']) == 4 and civo.calls == [('GET', '/v2/instances')]

@@ -1,113 +1,23 @@
 # -*- coding: utf-8 -*-
-# Copyright: (c) 2026, civo.cloud contributors
+# Copyright: (c) 2026, civo_restore.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Decision logic of civo_snapshot_restore: what it sends, what it reports, with the transport mocked."""
+"""civo_snapshot_restore: what it sends and what it reports, against the in-memory restore region of conftest.py
+(through the real client)."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import pytest
+import json
 
-from ansible_collections.civo.cloud.plugins.module_utils import snapshot_instance, snapshot_restore
-from ansible_collections.civo.cloud.plugins.module_utils.civo_api import CivoAPI, CivoAPIError
+import pytest
+import requests
+
+from ansible_collections.civo.cloud.plugins.module_utils import snapshot_restores
 from ansible_collections.civo.cloud.plugins.modules import civo_snapshot_restore
 
-from ..virtual_time import VirtualTime
-from .conftest import TOKEN
-
 SNAPSHOTS = '/v2/instances/i-web-1/snapshots'
-
-
-class FakeRestoreAPI:
-    """Instances and their snapshots in memory. A restored instance stays busy for `busy_polls` reads."""
-
-    def __init__(self):
-        self.instances = {
-            'i-web-1': {'id': 'i-web-1', 'hostname': 'web-1', 'status': 'ACTIVE', 'region': 'LON1'},
-            'i-web-2': {'id': 'i-web-2', 'hostname': 'web-2', 'status': 'ACTIVE', 'region': 'LON1'},
-        }
-        self.snapshots = {'i-web-1': [self.snapshot('s-1', 'before', 'completed')]}
-        self.calls = []
-        self.bodies = []
-        self.busy_polls = 2
-        self.snapshot_polls = 1
-        self.wrapped = False
-        self.current_api = True
-        self.restore_faults = []  # CivoAPIErrors the POST raises, in turn, after carrying the restore out
-
-    @staticmethod
-    def snapshot(snapshot_id, name, state):
-        return {'id': snapshot_id, 'name': name, 'description': '', 'status': {'state': state},
-                'created_at': '2026-11-29T03:00:02Z'}
-
-    def mutations(self):
-        return [call for call in self.calls if call[0] != 'GET']
-
-    def tick(self):
-        for instance in self.instances.values():
-            if instance.get('_busy'):
-                instance['_busy'] -= 1
-                if not instance['_busy']:
-                    instance['status'] = 'ACTIVE'
-
-    @staticmethod
-    def public(instance):
-        return dict((key, value) for key, value in instance.items() if not key.startswith('_'))
-
-    def request(self, method, path, params=None, json_body=None):
-        self.calls.append((method, path))
-        self.bodies.append(json_body)
-        parts = path.strip('/').split('/')
-        if method == 'GET' and path == '/v2/instances':
-            self.tick()
-            return {'page': 1, 'pages': 1, 'items': [self.public(item) for item in self.instances.values()]}
-        instance = self.instances.get(parts[2]) if len(parts) > 2 else None
-        if instance is None:
-            raise CivoAPIError(method, path, 404, 'database_instance_not_found', 'The instance could not be found')
-        if len(parts) == 3:
-            self.tick()
-            return self.public(instance)
-        if not self.current_api:
-            raise CivoAPIError(method, path, 404, 'not_found', 'Not available in this region')
-        snapshots = self.snapshots.setdefault(instance['id'], [])
-        if len(parts) == 4:
-            return [dict(item) for item in snapshots]
-        snapshot = next(item for item in snapshots if item['id'] == parts[4])
-        if method == 'GET':
-            self.snapshot_polls -= 1
-            if self.snapshot_polls <= 0 and snapshot['status']['state'] == 'pending':
-                snapshot['status']['state'] = 'completed'
-            return dict(snapshot)
-        return self.restore(instance, snapshot, json_body)
-
-    def restore(self, instance, snapshot, body):
-        if body.get('overwrite_existing'):
-            target = instance
-        else:
-            target = {'id': 'i-new', 'hostname': body['hostname'], 'region': 'LON1'}
-            self.instances['i-new'] = target
-        target.update(status='RESTORING' if target is instance else 'BUILDING', restored_from=snapshot['id'], _busy=self.busy_polls)
-        if self.restore_faults:
-            raise self.restore_faults.pop(0)
-        answer = {'id': 'restore-1', 'name': 'restore-before', 'hostname': target['hostname'], 'description': body.get('description', ''),
-                  'from_snapshot': snapshot['id'], 'private_ipv4': '', 'overwrite_existing': bool(body.get('overwrite_existing')),
-                  'status': {'state': 'in_progress'}, 'created_at': '2026-11-29T03:10:00Z', 'completed_at': None}
-        return {'resource_type': 'instance', 'instance': answer} if self.wrapped else answer
-
-
-@pytest.fixture
-def civo(monkeypatch):
-    fake = FakeRestoreAPI()
-    monkeypatch.setattr(CivoAPI, 'request', lambda self, method, path, params=None, data=None, json_body=None: fake.request(
-        method, path, params, json_body))
-    clock = VirtualTime(start=1000000.0)
-    monkeypatch.setattr(snapshot_restore, 'time', clock)
-    monkeypatch.setattr(snapshot_instance, 'time', clock)
-    monkeypatch.setattr(civo_snapshot_restore, 'time', clock)
-    fake.clock = clock
-    return fake
 
 
 def new(**args):
@@ -118,11 +28,11 @@ def in_place(**args):
     return dict(dict(instance='web-1', snapshot='before', overwrite_existing=True), **args)
 
 
-def test_restores_into_a_new_instance_and_waits_until_it_is_active(civo, run):
+def test_restores_into_a_new_instance_and_waits_until_it_is_active(civo_restore, run):
     result, failed = run(civo_snapshot_restore, new(description='copy'))
     assert not failed and result['changed'] is True
-    assert civo.mutations() == [('POST', SNAPSHOTS + '/s-1/restore')]
-    assert [body for body in civo.bodies if body] == [{'hostname': 'web-1-copy', 'description': 'copy'}]
+    assert civo_restore.mutations() == [('POST', SNAPSHOTS + '/s-1/restore')]
+    assert [body for body in civo_restore.bodies if body] == [{'hostname': 'web-1-copy', 'description': 'copy'}]
     assert result['instance']['id'] == 'i-new' and result['instance']['status'] == 'ACTIVE'
     assert result['restore']['id'] == 'restore-1' and result['restore']['status'] == {'state': 'in_progress'}
     assert result['restore']['created_at'] == '2026-11-29T03:10:00+00:00'
@@ -130,75 +40,104 @@ def test_restores_into_a_new_instance_and_waits_until_it_is_active(civo, run):
     assert 'before (s-1)' in result['diff']['after']['restored_from_snapshot']
 
 
-def test_a_rerun_finds_the_new_instance_and_sends_nothing(civo, run):
+def test_a_rerun_finds_the_new_instance_and_sends_nothing(civo_restore, run):
     run(civo_snapshot_restore, new())
-    del civo.calls[:]
+    del civo_restore.calls[:]
     result, failed = run(civo_snapshot_restore, new())
     assert not failed and result['changed'] is False
-    assert civo.mutations() == [] and result['restore'] == {}
+    assert civo_restore.mutations() == [] and result['restore'] == {}
     assert result['instance']['id'] == 'i-new'
     assert result['diff']['before'] == result['diff']['after']
 
 
-def test_a_rerun_while_the_new_instance_builds_waits_for_it(civo, run):
-    civo.busy_polls = 5
+def test_an_instance_of_that_hostname_built_from_something_else_is_not_this_restore(civo_restore, run):
+    civo_restore.instances['i-other'] = {'id': 'i-other', 'hostname': 'web-1-copy', 'status': 'ACTIVE',
+                                         'source_type': 'diskimage', 'source_id': 'ubuntu-jammy'}
+    result, failed = run(civo_snapshot_restore, new())
+    assert failed and result['changed'] is False and civo_restore.mutations() == []
+    assert result['msg'] == (
+        "An instance with the hostname 'web-1-copy' exists already (i-other), built from diskimage "
+        "ubuntu-jammy, not from snapshot 'before' (s-1) of instance web-1: it is not this restore, and "
+        'nothing was restored. Choose another hostname, or delete that instance first.'
+    )
+
+
+def test_an_instance_of_that_hostname_whose_record_names_no_source_is_taken_for_an_earlier_restore_with_a_warning(
+        civo_restore, run):
+    civo_restore.instances['i-other'] = {'id': 'i-other', 'hostname': 'web-1-copy', 'status': 'ACTIVE'}
+    result, failed = run(civo_snapshot_restore, new())
+    assert not failed and result['changed'] is False and civo_restore.mutations() == []
+    assert result['instance']['id'] == 'i-other' and len(result['warnings']) == 1
+    assert 'could not be confirmed that it was restored from snapshot' in result['warnings'][0]
+
+
+def test_the_snapshot_must_exist_also_when_the_hostname_is_taken(civo_restore, run):
+    run(civo_snapshot_restore, new())
+    result, failed = run(civo_snapshot_restore, new(snapshot='nope'))
+    assert failed and "no snapshot with id or name 'nope'" in result['msg'] and len(civo_restore.mutations()) == 1
+
+
+def test_a_rerun_while_the_new_instance_builds_waits_for_it(civo_restore, run):
+    civo_restore.busy_polls = 5
     run(civo_snapshot_restore, new(wait=False))
-    assert civo.instances['i-new']['status'] == 'BUILDING'
+    assert civo_restore.instances['i-new']['status'] == 'BUILDING'
     result, failed = run(civo_snapshot_restore, new())
     assert not failed and result['changed'] is False
     assert result['instance']['status'] == 'ACTIVE'
-    assert civo.mutations() == [('POST', SNAPSHOTS + '/s-1/restore')]
+    assert civo_restore.mutations() == [('POST', SNAPSHOTS + '/s-1/restore')]
 
 
-def test_in_place_restores_the_instance_itself_and_waits_by_id(civo, run):
+def test_in_place_restores_the_instance_itself_and_waits_by_id(civo_restore, run):
     result, failed = run(civo_snapshot_restore, in_place())
     assert not failed and result['changed'] is True
-    assert [body for body in civo.bodies if body] == [{'overwrite_existing': True}]
+    assert [body for body in civo_restore.bodies if body] == [{'overwrite_existing': True}]
     assert result['instance']['status'] == 'ACTIVE' and result['instance']['id'] == 'i-web-1'
-    assert ('GET', '/v2/instances/i-web-1') in civo.calls
+    assert ('GET', '/v2/instances/i-web-1') in civo_restore.calls
     assert result['diff']['before']['status'] == 'ACTIVE' and 'restored_from_snapshot' in result['diff']['after']
 
 
-def test_in_place_is_a_change_every_time(civo, run):
+def test_in_place_is_a_change_every_time(civo_restore, run):
     run(civo_snapshot_restore, in_place())
     result, dummy = run(civo_snapshot_restore, in_place())
     assert result['changed'] is True
-    assert len(civo.mutations()) == 2
+    assert len(civo_restore.mutations()) == 2
 
 
-def test_in_place_does_not_trust_active_before_the_instance_was_seen_busy(civo, run):
-    civo.busy_polls = 0
-    civo.request_restore = civo.restore
-    civo.restore = lambda instance, snapshot, body: dict(civo.request_restore(instance, snapshot, body), _=instance.update(status='ACTIVE'))
+def test_in_place_does_not_trust_active_before_the_instance_was_seen_busy(civo_restore, run, clock):
+    civo_restore.busy_polls = 0
+    civo_restore.request_restore = civo_restore.restore
+    civo_restore.restore = lambda instance, snapshot, body: dict(
+        civo_restore.request_restore(instance, snapshot, body), _=instance.update(status='ACTIVE')
+    )
     result, failed = run(civo_snapshot_restore, in_place())
     assert not failed
-    assert sum(civo.clock.slept) >= snapshot_restore.IN_PLACE_SETTLE_SECONDS
+    assert sum(clock.slept) >= snapshot_restores.IN_PLACE_SETTLE_SECONDS
 
 
 @pytest.mark.parametrize('args', [new(), in_place()], ids=['new', 'in-place'])
-def test_check_mode_sends_only_reads_and_predicts(civo, run, args):
+def test_check_mode_sends_only_reads_and_predicts(civo_restore, run, args):
     result, failed = run(civo_snapshot_restore, args, check_mode=True)
     assert not failed and result['changed'] is True
-    assert civo.mutations() == []
+    assert civo_restore.mutations() == []
     assert result['restore']['id'] is None and result['restore']['from_snapshot'] == 's-1'
     assert result['instance']['status'] == 'ACTIVE'
     assert result['diff']['after']['hostname'] == args.get('hostname', 'web-1')
 
 
-def test_the_wrapped_answer_is_returned_in_the_flat_shape(civo, run):
-    civo.wrapped = True
+def test_the_wrapped_answer_is_returned_in_the_flat_shape(civo_restore, run):
+    civo_restore.wrapped = True
     result, dummy = run(civo_snapshot_restore, new())
     assert result['restore']['hostname'] == 'web-1-copy' and 'resource_type' not in result['restore']
-    assert sorted(result['restore']) == sorted(snapshot_restore.RESTORE_FIELDS)
+    assert sorted(result['restore']) == sorted(snapshot_restores.RESTORE_FIELDS)
 
 
-def test_waits_for_a_snapshot_still_being_taken_then_restores(civo, run):
-    civo.snapshots['i-web-1'][0]['status']['state'] = 'pending'
-    civo.snapshot_polls = 3
+def test_waits_for_a_snapshot_still_being_taken_then_restores(civo_restore, run):
+    civo_restore.snapshots['i-web-1'][0]['status']['state'] = 'pending'
+    civo_restore.snapshot_polls = 3
     result, failed = run(civo_snapshot_restore, new())
     assert not failed and result['changed'] is True
     assert result['snapshot']['status'] == 'complete'
-    assert civo.calls.count(('GET', SNAPSHOTS + '/s-1')) == 3
+    assert civo_restore.calls.count(('GET', SNAPSHOTS + '/s-1')) == 3
 
 
 @pytest.mark.parametrize('args, words', [
@@ -210,96 +149,110 @@ def test_waits_for_a_snapshot_still_being_taken_then_restores(civo, run):
     (new(snapshot=' '), ['snapshot must be']),
     (dict(instance_id=' ', snapshot='before', hostname='x'), ['instance_id must not be empty']),
 ])
-def test_input_is_refused_before_any_request(civo, run, args, words):
+def test_input_is_refused_before_any_request(civo_restore, run, args, words):
     result, failed = run(civo_snapshot_restore, args)
-    assert failed and civo.calls == []
+    assert failed and civo_restore.calls == []
     for word in words:
         assert word in result['msg']
 
 
-def test_the_instance_own_hostname_as_the_new_hostname_is_refused(civo, run):
+def test_the_instance_own_hostname_as_the_new_hostname_is_refused(civo_restore, run):
     result, failed = run(civo_snapshot_restore, new(hostname='web-1'))
-    assert failed and civo.mutations() == []
+    assert failed and civo_restore.mutations() == []
     assert 'overwrite_existing: true' in result['msg']
 
 
 @pytest.mark.parametrize('state, words', [('failed', ["failed (state 'failed')"]), ('Error', ['failed'])])
-def test_a_failed_snapshot_is_refused(civo, run, state, words):
-    civo.snapshots['i-web-1'][0]['status']['state'] = state
+def test_a_failed_snapshot_is_refused(civo_restore, run, state, words):
+    civo_restore.snapshots['i-web-1'][0]['status']['state'] = state
     result, failed = run(civo_snapshot_restore, in_place())
-    assert failed and civo.mutations() == [] and result['changed'] is False
+    assert failed and civo_restore.mutations() == [] and result['changed'] is False
     for word in words:
         assert word in result['msg']
 
 
-def test_a_snapshot_still_being_taken_with_wait_false_is_refused(civo, run):
-    civo.snapshots['i-web-1'][0]['status']['state'] = 'pending'
+def test_a_snapshot_still_being_taken_with_wait_false_is_refused(civo_restore, run):
+    civo_restore.snapshots['i-web-1'][0]['status']['state'] = 'pending'
     result, failed = run(civo_snapshot_restore, in_place(wait=False))
-    assert failed and civo.mutations() == []
+    assert failed and civo_restore.mutations() == []
     assert 'still being taken' in result['msg'] and 'wait: true' in result['msg']
 
 
-def test_an_unknown_snapshot_names_the_snapshots_there_are(civo, run):
+def test_an_unknown_snapshot_names_the_snapshots_there_are(civo_restore, run):
     result, failed = run(civo_snapshot_restore, in_place(snapshot='nope'))
-    assert failed and civo.mutations() == []
+    assert failed and civo_restore.mutations() == []
     assert "no snapshot with id or name 'nope'" in result['msg'] and 'before' in result['msg']
 
 
-def test_two_snapshots_of_one_name_need_the_id(civo, run):
-    civo.snapshots['i-web-1'].append(civo.snapshot('s-2', 'before', 'completed'))
+def test_two_snapshots_of_one_name_need_the_id(civo_restore, run):
+    civo_restore.snapshots['i-web-1'].append(civo_restore.snapshot('s-2', 'before', 'completed'))
     result, failed = run(civo_snapshot_restore, in_place())
-    assert failed and "2 snapshots named 'before'" in result['msg'] and 's-1' in result['msg'] and 's-2' in result['msg']
+    assert (
+        failed and "2 snapshots named 'before'" in result['msg'] and 's-1' in result['msg'] and 's-2' in result['msg']
+    )
     result, failed = run(civo_snapshot_restore, in_place(snapshot='s-2'))
-    assert not failed and civo.mutations() == [('POST', SNAPSHOTS + '/s-2/restore')]
+    assert not failed and civo_restore.mutations() == [('POST', SNAPSHOTS + '/s-2/restore')]
 
 
 @pytest.mark.parametrize('args', [dict(instance='nope'), dict(instance_id='i-nope')], ids=['hostname', 'id'])
-def test_an_unknown_instance_is_refused(civo, run, args):
+def test_an_unknown_instance_is_refused(civo_restore, run, args):
     result, failed = run(civo_snapshot_restore, dict(args, snapshot='before', overwrite_existing=True))
-    assert failed and civo.mutations() == []
+    assert failed and civo_restore.mutations() == []
     assert 'No instance' in result['msg']
 
 
-def test_a_region_without_the_api_is_told_apart(civo, run):
-    civo.current_api = False
+def test_a_region_without_the_api_is_told_apart(civo_restore, run):
+    civo_restore.current_api = False
     result, failed = run(civo_snapshot_restore, dict(instance_id='i-web-1', snapshot='before', overwrite_existing=True))
-    assert failed and civo.mutations() == []
-    assert 'does not offer the per-instance snapshot API' in result['msg'] and 'Restoring needs that API' in result['msg']
+    assert failed and civo_restore.mutations() == []
+    assert 'does not offer the per-instance snapshot API' in result['msg'] and result['msg'].endswith(
+        'This module needs that API. Nothing was changed.'
+    )
     assert 'snapshot_api: account' not in result['msg']
     assert result['api_error']['status'] == 404 and result['api_error']['code'] == 'not_found'
 
 
-def test_an_api_error_reports_status_code_and_reason_and_never_the_token(civo, run):
-    civo.restore_faults.append(CivoAPIError('POST', SNAPSHOTS + '/s-1/restore', 403, 'quota_limit_reached', 'Quota reached'))
+def test_an_api_error_reports_status_code_and_reason_and_never_the_token(civo_restore, run, wire, token):
+    wire.fault('POST', wire.reply(403, {'code': 'quota_limit_reached', 'reason': 'Quota reached'}))
     result, failed = run(civo_snapshot_restore, new())
     assert failed and result['changed'] is False
     assert 'HTTP 403 (quota_limit_reached): Quota reached' in result['msg']
-    assert TOKEN not in repr(result)
+    assert token not in json.dumps(result)
 
 
-def test_a_refused_retry_of_a_restore_that_was_carried_out_is_the_tasks_own(civo, run):
-    civo.restore_faults.append(CivoAPIError('POST', SNAPSHOTS + '/s-1/restore', 409, 'database_instance_hostname_taken', 'taken', attempts=2))
-    result, failed = run(civo_snapshot_restore, new())
+@pytest.mark.parametrize('args, instance_id', [(new(), 'i-new'), (in_place(), 'i-web-1')], ids=['new', 'in-place'])
+def test_a_restore_whose_answer_was_lost_is_found_and_never_sent_twice(civo_restore, run, wire, args, instance_id):
+    wire.fault('POST', requests.exceptions.ReadTimeout('slow'), carried_out=True)
+    result, failed = run(civo_snapshot_restore, args)
     assert not failed and result['changed'] is True
-    assert result['restore']['from_snapshot'] == 's-1' and result['instance']['id'] == 'i-new'
+    assert civo_restore.mutations() == [('POST', SNAPSHOTS + '/s-1/restore')]
+    assert result['restore']['from_snapshot'] == 's-1' and result['instance']['id'] == instance_id
+    assert result['instance']['status'] == 'ACTIVE' and len(result['retried_requests']['lost_answers']) == 1
 
 
-def test_a_timeout_reports_the_change_and_the_next_run_resumes(civo, run):
-    civo.busy_polls = 1000
+def test_a_timeout_reports_the_change_and_the_next_run_resumes(civo_restore, run):
+    civo_restore.busy_polls = 1000
     result, failed = run(civo_snapshot_restore, in_place(wait_timeout=5))
     assert failed and result['changed'] is True
     assert result['restore']['id'] == 'restore-1' and 'run the task again to resume waiting' in result['msg']
-    civo.busy_polls = 0
-    civo.instances['i-web-1']['_busy'] = 2
+    civo_restore.busy_polls = 0
+    civo_restore.instances['i-web-1']['_busy'] = 2
     result, failed = run(civo_snapshot_restore, in_place())
     assert not failed and result['changed'] is False and result['instance']['status'] == 'ACTIVE'
-    assert len(civo.mutations()) == 1
+    assert len(civo_restore.mutations()) == 1
 
 
-def test_a_broken_restored_instance_fails_at_once(civo, run):
-    civo.busy_polls = 1000
-    civo.request_restore = civo.restore
-    civo.restore = lambda instance, snapshot, body: dict(civo.request_restore(instance, snapshot, body), _=civo.instances['i-new'].update(
-        status='ERROR'))
+def test_a_broken_restored_instance_fails_at_once(civo_restore, run):
+    civo_restore.busy_polls = 1000
+    civo_restore.request_restore = civo_restore.restore
+    civo_restore.restore = lambda instance, snapshot, body: dict(
+        civo_restore.request_restore(instance, snapshot, body), _=civo_restore.instances['i-new'].update(status='ERROR')
+    )
     result, failed = run(civo_snapshot_restore, new())
     assert failed and result['changed'] is True and 'ERROR' in result['msg']
+
+
+def test_snapshot_api_account_is_refused_before_any_request(civo_restore, run):
+    result, failed = run(civo_snapshot_restore, in_place(snapshot_api='account'))
+    assert failed and 'snapshot_api=account: this module speaks only the per-instance API' in result['msg']
+    assert civo_restore.calls == []

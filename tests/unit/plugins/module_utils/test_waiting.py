@@ -1,0 +1,106 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, civo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""waiting.py: the poll schedule and wait_until, on the virtual clock (conftest.py)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import itertools
+
+import pytest
+
+from ansible_collections.civo.cloud.plugins.module_utils import waiting
+from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoError, WaitFailed
+from ansible_collections.civo.cloud.plugins.module_utils.waiting import deadline_in, seconds_left, wait_until
+
+
+def test_poll_schedule_starts_fast_backs_off_capped_and_stays_under_civos_limit():
+    intervals = waiting.poll_intervals()
+    schedule = [next(intervals) for dummy in range(200)]
+    assert schedule[0] <= 1.0
+    assert schedule == sorted(schedule) and max(schedule) == waiting.POLL_MAX_INTERVAL
+    elapsed, polls_per_minute = 0.0, {}
+    for interval in schedule:
+        elapsed += interval
+        polls_per_minute[int(elapsed // 60)] = polls_per_minute.get(int(elapsed // 60), 0) + 1
+    assert max(polls_per_minute.values()) < 50
+
+
+def test_deadline_and_seconds_left_read_the_clock(clock):
+    deadline = deadline_in(30)
+    assert deadline == clock.now + 30
+    clock.sleep(12)
+    assert seconds_left(deadline) == 18
+
+
+class Reads:
+    """read(): the next of the values given (the last one again once they run out); counts the reads."""
+
+    def __init__(self, *values):
+        self.values = list(values)
+        self.count = 0
+
+    def __call__(self):
+        self.count += 1
+        return self.values.pop(0) if len(self.values) > 1 else self.values[0]
+
+
+def timeout(value):
+    return WaitFailed('timed out at %s' % value, last=value)
+
+
+def test_without_a_value_the_first_read_is_at_once_and_the_polls_follow_the_schedule(clock):
+    read = Reads('new', 'new', 'new', 'complete')
+    assert wait_until(read, lambda value: value == 'complete', deadline_in(60), timeout) == 'complete'
+    assert read.count == 4
+    assert clock.slept == list(itertools.islice(waiting.poll_intervals(), 3))
+
+
+def test_a_value_read_already_is_judged_first_and_the_first_read_waits_one_interval(clock):
+    read = Reads('complete')
+    assert wait_until(read, lambda value: value == 'complete', deadline_in(60), timeout, value='complete') == 'complete'
+    assert read.count == 0 and clock.slept == []
+    assert wait_until(read, lambda value: value == 'complete', deadline_in(60), timeout, value='new') == 'complete'
+    assert read.count == 1 and clock.slept == [waiting.POLL_FIRST_INTERVAL]
+
+
+def test_a_value_of_none_counts_as_read():
+    read = Reads('never read')
+    assert wait_until(read, lambda value: value is None, deadline_in(60), timeout, value=None) is None
+    assert read.count == 0
+
+
+def test_the_deadline_raises_what_on_timeout_makes_of_the_last_value_and_never_sleeps_past_it(clock):
+    start = clock.now
+    read = Reads(*range(1000))
+    with pytest.raises(WaitFailed) as caught:
+        wait_until(read, lambda value: False, deadline_in(20), timeout)
+    assert clock.now == pytest.approx(start + 20) and sum(clock.slept) == pytest.approx(20)
+    assert caught.value.result == {'last': read.count - 1} and str(caught.value) == 'timed out at %d' % (read.count - 1)
+
+
+def test_a_deadline_already_past_judges_the_first_value_then_times_out(clock):
+    read = Reads('new')
+    with pytest.raises(WaitFailed):
+        wait_until(read, lambda value: value == 'complete', deadline_in(0), timeout)
+    assert read.count == 1 and clock.slept == []
+    assert wait_until(Reads('complete'), lambda value: value == 'complete', deadline_in(0), timeout) == 'complete'
+
+
+def test_settled_may_end_the_wait_with_its_own_error(clock):
+    def settled(value):
+        if value == 'failed':
+            raise CivoError('it failed', state=value)
+        return value == 'complete'
+    with pytest.raises(CivoError) as caught:
+        wait_until(Reads('new', 'failed', 'complete'), settled, deadline_in(60), timeout)
+    assert str(caught.value) == 'it failed' and caught.value.result == {'state': 'failed'}
+    assert len(clock.slept) == 1
+
+
+def test_a_long_wait_polls_at_most_every_max_interval(clock):
+    wait_until(Reads(*([False] * 200 + [True])), bool, deadline_in(3600), timeout)
+    assert max(clock.slept) == waiting.POLL_MAX_INTERVAL and len(clock.slept) == 200
