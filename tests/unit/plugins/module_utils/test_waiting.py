@@ -104,3 +104,40 @@ def test_settled_may_end_the_wait_with_its_own_error(clock):
 def test_a_long_wait_polls_at_most_every_max_interval(clock):
     wait_until(Reads(*([False] * 200 + [True])), bool, deadline_in(3600), timeout)
     assert max(clock.slept) == waiting.POLL_MAX_INTERVAL and len(clock.slept) == 200
+
+
+def test_a_schedule_already_waited_on_goes_on_where_it_is():
+    whole = list(itertools.islice(waiting.poll_intervals(), 12))
+    # 3.5 s into 1 + 1.5 + 2.25: what is left of the third interval, then the fourth and on.
+    resumed = list(itertools.islice(waiting.poll_intervals(waited=3.5), 4))
+    assert resumed == pytest.approx([1.0 + 1.5 + 2.25 - 3.5] + whole[3:6])
+    # Hours in: at the cap, the rest of the current 15 s.
+    assert list(itertools.islice(waiting.poll_intervals(waited=3600 + 7), 2)) == pytest.approx(
+        [waiting.POLL_MAX_INTERVAL - (3600 + 7 - sum(whole[:8])) % waiting.POLL_MAX_INTERVAL, waiting.POLL_MAX_INTERVAL])
+
+
+def test_a_wait_begun_earlier_polls_on_its_schedule_not_a_new_one(clock):
+    read = Reads('new', 'complete')
+    since = clock.now - 3.5
+    assert wait_until(read, lambda value: value == 'complete', deadline_in(60), timeout, value='new', since=since) == 'complete'
+    # The poll due 4.75 s after the wait began, then the one after it: never a first interval of 1 s again.
+    assert clock.slept == pytest.approx([1.25, 3.375])
+
+
+def test_a_poll_after_pause_at_is_left_to_the_next_call_which_goes_on_from_there(clock):
+    read = Reads('new', 'new', 'new', 'new', 'complete')
+    settled = lambda value: value == 'complete'  # noqa: E731
+    since, deadline = clock.now, deadline_in(600)
+    # Polls after 1, 2.5 and 4.75 s; the next (8.125 s) would come after pause_at: handed back unsettled, unread.
+    assert wait_until(read, settled, deadline, timeout, value='new', since=since, pause_at=clock.now + 6) == 'new'
+    assert read.count == 3 and clock.slept == pytest.approx([1.0, 1.5, 2.25])
+    clock.sleep(1.0)  # the time between two module runs
+    assert wait_until(read, settled, deadline, timeout, value='new', since=since, pause_at=clock.now + 60) == 'complete'
+    assert read.count == 5 and clock.now - since == pytest.approx(8.125 + 5.0625)
+
+
+def test_the_deadline_still_wins_over_pause_at(clock):
+    read = Reads('new')
+    with pytest.raises(WaitFailed):
+        wait_until(read, lambda value: False, deadline_in(5), timeout, value='new', since=clock.now, pause_at=clock.now + 60)
+    assert sum(clock.slept) == pytest.approx(5)
