@@ -231,8 +231,9 @@ class CivoAPI:
             failure, wait = self._attempt(method, url, path, query, (data, json_body), attempt)
             if failure is None:
                 return wait  # on success _attempt hands back the body
-            # A failure that is retried may come after the API did the request (a 429 is a refusal): look before resending.
-            if find_created is not None and wait is not None and failure.status != 429:
+            # A 5xx, or a failure that is retried (a lost answer), may come after the API did the request; a 429 is a
+            # refusal, and a failure that stopped the request being sent (a certificate error) is not retried.
+            if find_created is not None and failure.status != 429 and (wait is not None or (failure.status or 0) >= 500):
                 found = self._look_for_created(method, path, failure, find_created)
                 if found is not None:
                     return found
