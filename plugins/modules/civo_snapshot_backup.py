@@ -49,6 +49,7 @@ attributes:
         the API can tell null) and RV(deleted) what would be deleted.
   diff_mode:
     support: none
+    description: The results (RV(taken), RV(deleted)) say what changed; there is no diff.
   action_group:
     support: full
     description: Use C(group/civo.cloud.civo) in C(module_defaults) to set the connection options and O(snapshot_api) once.
