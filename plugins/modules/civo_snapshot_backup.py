@@ -450,10 +450,11 @@ class FleetBackup(CivoResource):
         """The run's snapshots as one listing shows them now (status GONE when it no longer holds one)."""
         self.listing = self.list_snapshots(self.run_state['entries'])
         by_id = dict((snapshot['id'], snapshot) for snapshot in self.listing if snapshot.get('id'))
-        by_name = dict((snapshot['name'], snapshot) for snapshot in self.listing)
+        # The run's names are its own (they carry its timestamp): one of its instance is the run's snapshot too.
+        by_name = dict(((snapshot.get('instance_id'), snapshot['name']), snapshot) for snapshot in self.listing)
         current = {}
         for label, snapshot in self.run_state['snapshots'].items():
-            found = by_id.get(snapshot['id']) if snapshot.get('id') else by_name.get(snapshot['name'])
+            found = by_id.get(snapshot.get('id')) or by_name.get((snapshot.get('instance_id'), snapshot['name']))
             current[label] = found or dict(snapshot, status=GONE)
         return current
 
