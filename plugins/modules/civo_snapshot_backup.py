@@ -55,9 +55,6 @@ attributes:
     description: Use C(group/civo.cloud.civo) in C(module_defaults) to set the connection options and O(snapshot_api) once.
     membership:
       - civo.cloud.civo
-  action:
-    support: full
-    description: An action plugin of the same name runs the module in steps and shows the progress between them.
 options:
   instances:
     description:

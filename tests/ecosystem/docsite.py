@@ -28,6 +28,8 @@ ANSIBLE_DOCS_URL = 'https://docs.ansible.com/projects/ansible/devel/'
 ANSIBLE_DOCS_LABELS = (
     ('common_return_values', 'reference_appendices/common_return_values.html#common-return-values', 'Return Values'),
     ('ansible_configuration_settings', 'reference_appendices/config.html#ansible-configuration-settings', 'Ansible Configuration Settings'),
+    # antsibull-docs names a module's action plugin (civo_snapshot_backup has one) with a link to this page.
+    ('action_plugins', 'plugins/action.html#action-plugins', 'Action plugins'),
     ('ansible_collections.ansible.builtin.command_module',
      'collections/ansible/builtin/command_module.html#ansible-collections-ansible-builtin-command-module',
      'ansible.builtin.command module'),
