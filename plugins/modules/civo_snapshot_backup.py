@@ -310,7 +310,10 @@ ARGUMENT_SPEC = dict(
     step=dict(type='dict'),
 )
 # The phases of a run, in order; a step goes on from the phase the one before stopped in.
-START, WAIT, ROTATE, DONE = 'start', 'wait', 'rotate', 'done'
+START = 'start'
+WAIT = 'wait'
+ROTATE = 'rotate'
+DONE = 'done'
 # A snapshot of the run that the listing no longer holds.
 GONE = 'gone'
 

@@ -19,9 +19,10 @@ import pytest
 from collection_facts import NAME, NAMESPACE, documented_roles, fqcn, modules
 from collection_under_test import REPO_ROOT
 
-# plugins/ folders that hold no plugin ansible-doc shows, or that have a test of their own (modules).
-NOT_DOCUMENTED = ('modules', 'module_utils', 'doc_fragments', '__pycache__')
-# Every other plugin type the collection has (filter, action, lookup ...), found from its folder under plugins/.
+# plugins/ folders that hold no plugin ansible-doc shows, or that have a test of their own (modules; an action plugin is
+# documented by its module of the same name, and ansible-doc has no type action).
+NOT_DOCUMENTED = ('modules', 'module_utils', 'doc_fragments', 'action', '__pycache__')
+# Every other plugin type the collection has (filter, lookup ...), found from its folder under plugins/.
 PLUGIN_TYPES = sorted(os.path.basename(p) for p in glob.glob(os.path.join(REPO_ROOT, 'plugins', '*'))
                       if os.path.isdir(p) and os.path.basename(p) not in NOT_DOCUMENTED)
 
