@@ -126,7 +126,9 @@ def test_a_wait_begun_earlier_polls_on_its_schedule_not_a_new_one(clock):
 
 def test_a_poll_after_pause_at_is_left_to_the_next_call_which_goes_on_from_there(clock):
     read = Reads('new', 'new', 'new', 'new', 'complete')
-    settled = lambda value: value == 'complete'  # noqa: E731
+
+    def settled(value):
+        return value == 'complete'
     since, deadline = clock.now, deadline_in(600)
     # Polls after 1, 2.5 and 4.75 s; the next (8.125 s) would come after pause_at: handed back unsettled, unread.
     assert wait_until(read, settled, deadline, timeout, value='new', since=since, pause_at=clock.now + 6) == 'new'
