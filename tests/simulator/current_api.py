@@ -1,7 +1,7 @@
 """Civo's current snapshot API family, simulated: /v2/instances/:id/snapshots, /v2/resourcesnapshots,
 /v2/resourcesnapshotschedules, plus the volume snapshots that now share /v2/snapshots.
 
-Contract: /work/shared/civo-api/current-api.md (civogo v0.7.0 shapes). Everything runs on one simulated clock
+Contract: what public sources show of the API (civogo v0.7.0 shapes; README.md). Everything runs on one simulated clock
 (scaled by time_scale, moved forward by advance_clock()); schedules catch up lazily on every request, so a test that
 advances the clock sees exactly the runs it skipped over. CurrentApi is a mixin of civo_simulator.Simulator, which owns
 the lock, the config and the HTTP machinery.
@@ -423,9 +423,11 @@ class CurrentApi:
         else:
             if any(instance['hostname'] == hostname for instance in self._instances.values()):
                 raise ApiError(409, 'database_instance_hostname_taken', 'An instance named %s already exists' % hostname)
+            # Built from the snapshot: civogo's Instance says so with source_type, source_id and snapshot_id.
             target = self.add_instances([{
                 'hostname': hostname, 'status': 'BUILDING', 'region': source['region'], 'disk_gb': source['disk_gb'],
                 'template_id': source['template_id'], 'description': description, 'restored_from': snap['id'],
+                'source_type': 'instance_snapshot', 'source_id': snap['id'], 'snapshot_id': snap['id'],
                 'volumes': [str(uuid.uuid4()) for _volume in snap['included_volumes']] if include_volumes else []}])[0]
             target = self._instances[target['id']]
         if private_ipv4:
