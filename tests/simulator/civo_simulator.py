@@ -628,6 +628,7 @@ class Simulator(current_api.CurrentApi):
             ('GET', '/_sim/instance_snapshots'): lambda: self.instance_snapshots(_scalar((query or {}).get('instance_id'))),
             ('POST', '/_sim/instance_snapshots'): lambda: self.add_instance_snapshots(need(list)),
             ('GET', '/_sim/schedules'): self.schedules,
+            ('POST', '/_sim/schedules'): lambda: self.add_schedules(need(list)),
             ('GET', '/_sim/volume_snapshots'): self.volume_snapshots,
             ('POST', '/_sim/volume_snapshots'): lambda: self.add_volume_snapshots(need(list)),
             ('GET', '/_sim/restores'): self.restores,

@@ -34,6 +34,7 @@ MAX_RETAINED = 10
 SCHEDULE_CATCH_UP_LIMIT = 100000  # minutes examined per schedule and request; a longer jump skips the oldest runs
 INSTANCE_SNAPSHOT_SEED_FIELDS = ('id', 'instance_id', 'name', 'description', 'included_volumes', 'created_at', 'phase',
                                  'schedule_id')
+SCHEDULE_SEED_FIELDS = ('id', 'name', 'description', 'cron_expression', 'retention', 'instances', 'paused')
 VOLUME_SNAPSHOT_FIELDS = ('name', 'snapshot_id', 'snapshot_description', 'volume_id', 'instance_id', 'source_volume_name',
                           'restore_size', 'state', 'creation_time')
 
@@ -180,6 +181,23 @@ class CurrentApi:
         with self._lock:
             now = self._catch_up()
             return [self._render_schedule(schedule, now) for schedule in self._schedules.values()]
+
+    def add_schedules(self, schedules):
+        """Create schedules as POST /v2/resourcesnapshotschedules does (same rules), plus paused and id; answers them."""
+        with self._lock:
+            added = []
+            for fields in schedules:
+                if not isinstance(fields, dict) or set(fields) - set(SCHEDULE_SEED_FIELDS):
+                    raise ValueError('a schedule is a JSON object with the fields %s' % ', '.join(SCHEDULE_SEED_FIELDS))
+                schedule = self._schedules[self._create_schedule(fields, None)[1]['id']]
+                schedule['paused'] = parse_bool(fields.get('paused', False), 'paused')
+                if fields.get('id'):
+                    del self._schedules[schedule['id']]
+                    schedule['id'] = str(fields['id'])
+                    self._schedules[schedule['id']] = schedule
+                added.append(schedule)
+            now = self._catch_up()
+            return [self._render_schedule(schedule, now) for schedule in added]
 
     def volume_snapshots(self):
         with self._lock:

@@ -396,6 +396,17 @@ def test_schedule_runs_on_the_advanced_clock_and_prunes_only_its_own(sim):
     assert status['last_snapshot']['id'] == sim.instance_snapshots(WEB_2)[-1]['id']
 
 
+def test_seeded_schedules_obey_the_api_rules(sim):
+    [seeded] = control(sim, 'POST', '/_sim/schedules', [dict(SCHEDULE, id='fixed', paused=True)]).json()
+    assert (seeded['id'], seeded['name'], seeded['paused']) == ('fixed', 'every-ten', True)
+    assert [entry['path'] for entry in sim.log()] == []  # a control, not an API request
+    assert call(sim, 'GET', '/v2/resourcesnapshotschedules/fixed').json() == seeded
+    assert_error(control(sim, 'POST', '/_sim/schedules', [dict(SCHEDULE, cron_expression='*/5 * * * *')]), 400,
+                 'parameter_cron_expression_invalid')
+    assert_error(control(sim, 'POST', '/_sim/schedules', [dict(SCHEDULE, colour='red')]), 400, 'parameter_invalid')
+    assert [schedule['id'] for schedule in sim.schedules()] == ['fixed']
+
+
 def test_paused_schedule_does_not_run_and_put_changes_only_name_description_paused(sim):
     advance_to_minute(sim, 1)
     schedule = create_schedule(sim)
