@@ -10,7 +10,7 @@ that sends it and what the task must achieve. A case is how that request goes wr
 Each cell (row x case) has a simulator of its own, seeded with the row's starting state and the same bystanders
 (a complete snapshot on each API and a schedule the task has no business with). The cells run in three phases, one
 ansible-playbook run each for all cells: the faulty run (the fault armed), a re-run of the same task, a third run.
-After every phase each cell's state is judged (judge_run):
+After every phase each cell's state is judged (judge_state, judge_cell):
 
   - no complete snapshot is lost: each complete snapshot of the start is still there, unless a complete replacement of
     the same name exists, or the row's purpose allows losing it at that point (deleting it, the account API's own
@@ -27,8 +27,9 @@ HTTP status; the re-run reaches the row's goal; the third run is changed: false 
 (except rows whose every run is a change by design: see Row.every_run_changes). The faulted request must really have
 been sent in the faulty run, or the cell proves nothing and fails.
 
-Adding a request costs one Row in ROWS. The matrix is written to tests/output/reliability/failure_paths.md and
-copied into docs/reliability.md by `python tests/reliability/failure_paths_doc.py`.
+Adding a request costs one Row in ROWS. The cells that fail today for a known bug are in EXPECTED_FAILURES. The
+matrix is written to tests/output/reliability/failure_paths.md and copied into docs/reliability.md by
+`python3 tests/reliability/failure_paths_doc.py REPORT`.
 """
 
 import collections
@@ -53,7 +54,7 @@ RESTORE_SECONDS = 1.0
 # An in-place restore outlasts the three runs, so that every re-run finds the instance RESTORING.
 LONG_RESTORE_SECONDS = 600.0
 HOSTNAMES = {WEB_1: 'web-1', WEB_2: 'web-2', DB_1: 'db-1'}
-MATRIX_START = time.time()
+MATRIX_START = int(time.time())  # whole seconds, as the API's timestamps
 # When the snapshots of the start were taken: older than any max_age or min_interval of the rows.
 OLD_EPOCH = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc).timestamp()
 PHASES = ('faulty run', 're-run', 'third run')
@@ -628,9 +629,10 @@ def report(result):
         lines.append([row.title, '`%s`' % row.request.replace(WEB_1, '{web-1}').replace(WEB_2, '{web-2}'), row.checks] + marks)
     passed = sum(1 for problems in result.verdicts.values() if not problems)
     walls = ', '.join('%.0f s (%.0f CPU-s)' % (run.elapsed, run.cpu_seconds) for run in result.runs)
-    summary = ['%d of %d cells pass (%d rows x %d cases); three ansible-playbook runs (faulty, re-run, third) of %d cells each, '
-               'forks %d, api_retries=%d, api_timeout=%ds: %s.' % (passed, len(result.verdicts), len(ROWS), len(CASES),
-                                                                  len(result.cells), FORKS, API_RETRIES, API_TIMEOUT, walls), '']
+    summary = ['%d of %d cells pass (%d rows x %d cases); three ansible-playbook runs (faulty, re-run, third) of %d cells '
+               'each, forks %d, api_retries=%d, api_timeout=%ds: %s.' % (
+                   passed, len(result.verdicts), len(ROWS), len(CASES), len(result.cells), FORKS, API_RETRIES, API_TIMEOUT,
+                   walls), '']
     legend = ['', 'The bugs the failing cells show (the test expects these cells to fail):', '']
     legend += ['- *%s*: %s' % (bug, text) for bug, text in KNOWN_BUGS.items()]
     details = ['', 'What each failing cell found (state after each run, requests sent):', ''] + failures if failures else []

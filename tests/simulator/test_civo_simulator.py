@@ -149,7 +149,6 @@ def test_control_add_instances(sim):
     assert_error(control(sim, 'POST', '/_sim/instances', [{'region': 'LON1'}]), 400, 'parameter_invalid')
 
 
-
 def test_instances_answer_their_source(sim):
     listed = call(sim, 'GET', '/v2/instances').json()['items']
     assert all((item['source_type'], item['source_id'], item['snapshot_id']) == ('diskimage', item['template_id'], '')
@@ -173,6 +172,7 @@ def test_instance_source_fields_can_be_left_out(sim):
         assert not set(item) & {'source_type', 'source_id', 'snapshot_id'}
         assert item['template_id']
     assert sim.instances()[0]['source_type'] == 'diskimage'  # the control still shows the simulator's own state
+
 
 # -- snapshots: create and overwrite ------------------------------------------------------------------------------------
 
@@ -366,7 +366,6 @@ def test_fault_drop(sim):
     assert (sim.log()[0]['status'], sim.log()[0]['fault']) == (None, 'drop')
 
 
-
 @pytest.mark.parametrize('kind', ['status', 'drop', 'malformed'])
 def test_faults_before_the_operation_leave_it_undone_and_the_log_says_so(sim, kind):
     sim.add_fault(kind=kind, method='PUT', path='/v2/snapshots/snap', status=502)
@@ -440,6 +439,7 @@ def test_every_method_can_be_faulted(sim, method, sent):
         assert call(sim, 'GET', '/v2/instances').status == 200  # another method passes
     assert_error(call(sim, sent, '/v2/instances/%s/snapshots' % WEB_1, json_body={'name': 'x'}), 500, 'simulated_fault')
     assert sim.instance_snapshots() == []
+
 
 def test_fault_malformed(sim):
     control(sim, 'POST', '/_sim/faults', {'kind': 'malformed', 'method': 'GET'})
