@@ -86,7 +86,7 @@ class Cell:
 class CellRun:
     """The outcome of one ansible-playbook run: results by cell name, the raw output, and the audit findings.
 
-    recaps: each cell's counts from the PLAY RECAP (ok, changed, failed, rescued, ...): a role cell's `changed` is there.
+    recaps: each cell's counts from the PLAY RECAP (ok, changed, failed, rescued, ...), where a role cell's change shows.
     """
 
     def __init__(self, cells, results, stdout, stderr, returncode, elapsed, work_dir):
@@ -112,7 +112,8 @@ def play_recap(stdout):
     for line in stdout[stdout.rfind('PLAY RECAP'):].splitlines()[1:]:
         match = RECAP_LINE.match(line.strip())
         if match:
-            recaps[match.group(1)] = dict((key, int(value)) for key, value in re.findall(r'(\w+)=(\d+)', match.group(2)))
+            counts = re.findall(r'(\w+)=(\d+)', match.group(2))
+            recaps[match.group(1)] = dict((key, int(value)) for key, value in counts)
     return recaps
 
 

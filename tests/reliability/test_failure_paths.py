@@ -77,7 +77,8 @@ CASES = (
     Case('lost_drop', 'a', 'done, answer lost: connection dropped', {'kind': 'drop', 'after': True}),
     Case('lost_502', 'a', 'done, answer lost: HTTP 502', {'kind': 'status', 'status': 502, 'after': True}),
     Case('refused_422', 'b', 'refused: HTTP 422', {'kind': 'status', 'status': 422}),
-    Case('failing_503', 'b', 'failing: HTTP 503 beyond api_retries', {'kind': 'status', 'status': 503, 'times': API_RETRIES + 1}),
+    Case('failing_503', 'b', 'failing: HTTP 503 beyond api_retries',
+         {'kind': 'status', 'status': 503, 'times': API_RETRIES + 1}),
     Case('cutoff', 'c', 'run stops right after it', {'kind': 'cutoff'}),
 )
 
@@ -93,7 +94,7 @@ def deleting(name):
 
 
 def retaking_in_place(name):
-    """The account API replaces a snapshot by overwriting it (same id, status back to new): the documented way to re-take.
+    """The account API re-takes a snapshot by overwriting it (same id, status back to new), as documented.
 
     The snapshot may be incomplete while it is taken again, but never gone.
     """
@@ -107,8 +108,8 @@ def rotating(prefix, fleet, api):
     def rule(snapshot, state):
         if not re.match(r'^%s-' % prefix, snapshot['name']):
             return False
-        return all(any(s['complete'] and s['created'] > snapshot['created'] for s in backups(state, prefix, instance_id, api))
-                   for instance_id in fleet)
+        return all(any(s['complete'] and s['created'] > snapshot['created']
+                       for s in backups(state, prefix, instance_id, api)) for instance_id in fleet)
     return rule
 
 
@@ -119,7 +120,8 @@ def snapshot_complete(api, instance_id, name, retaken=False):
         found = named(state, api, instance_id, name)
         problems = []
         if len(found) != 1 or not found[0]['complete']:
-            problems.append('wanted one complete snapshot %s, found %s' % (where(api, instance_id, name), describe(found)))
+            problems.append('wanted one complete snapshot %s, found %s' % (
+                where(api, instance_id, name), describe(found)))
         elif retaken and found[0]['created'] < MATRIX_START:
             problems.append('snapshot %s was not taken again: %s' % (where(api, instance_id, name), describe(found)))
         return problems
@@ -137,8 +139,8 @@ def snapshot_described(instance_id, name, description):
     def goal(state):
         found = named(state, 'instance', instance_id, name)
         if len(found) != 1 or found[0]['description'] != description:
-            return ['wanted one snapshot %s described %r, found %s' % (where('instance', instance_id, name), description,
-                                                                       describe(found, 'description'))]
+            return ['wanted one snapshot %s described %r, found %s' % (
+                where('instance', instance_id, name), description, describe(found, 'description'))]
         return []
     return goal
 
@@ -147,7 +149,8 @@ def schedule_is(name, **settings):
     def goal(state):
         found = [s for s in state['schedules'] if s['name'] == name]
         if len(found) != 1 or any(schedule_settings(found[0])[key] != value for key, value in settings.items()):
-            return ['wanted one schedule %s with %s, found %s' % (name, settings, [schedule_settings(s) for s in found])]
+            return ['wanted one schedule %s with %s, found %s' % (
+                name, settings, show_schedules(map(schedule_settings, found)))]
         return []
     return goal
 
@@ -155,7 +158,7 @@ def schedule_is(name, **settings):
 def schedule_absent(name):
     def goal(state):
         found = [s for s in state['schedules'] if s['name'] == name]
-        return ['schedule %s still there: %s' % (name, [schedule_settings(s) for s in found])] if found else []
+        return ['schedule %s still there: %s' % (name, show_schedules(map(schedule_settings, found)))] if found else []
     return goal
 
 
@@ -230,7 +233,8 @@ class Row:
 
 OLD = rfc3339(OLD_EPOCH)
 ACCOUNT_SNAPSHOT = {'name': 'mx-snap', 'instance_id': WEB_1, 'status': 'complete', 'requested_at': OLD}
-INSTANCE_SNAPSHOT = {'id': 'mx-snap-id', 'name': 'mx-snap', 'instance_id': WEB_1, 'description': 'old', 'created_at': OLD}
+INSTANCE_SNAPSHOT = {'id': 'mx-snap-id', 'name': 'mx-snap', 'instance_id': WEB_1, 'description': 'old',
+                     'created_at': OLD}
 INSTANCE_SNAPSHOT_PATH = '/v2/instances/%s/snapshots' % WEB_1
 SCHEDULE = {'id': 'mx-nightly-id', 'name': 'mx-nightly', 'description': 'old', 'cron_expression': '0 3 * * *',
             'retention': {'max_snapshots': 3}, 'instances': [{'instance_id': WEB_1, 'include_volumes': False}]}
@@ -247,7 +251,8 @@ def role_row(api, slug, title, checks, request):
     else:
         seed = {'instance': [dict(old_backup, id='bk-web-1-old-id', created_at=OLD)]}
     return Row(slug, title, checks, ROLE,
-               {'instances': ['web-1', 'web-2', 'db-1'], 'prefix': 'bk', 'keep': 1, 'min_interval': '1h', 'snapshot_api': api},
+               {'instances': ['web-1', 'web-2', 'db-1'], 'prefix': 'bk', 'keep': 1, 'min_interval': '1h',
+                'snapshot_api': api},
                request, backed_up('bk', FLEET, api, keep=1), seed=seed, may_lose=(rotating('bk', FLEET, api),))
 
 
@@ -275,7 +280,8 @@ ROWS = (
     Row('instance_retake_delete', 'civo_snapshot, instance API: re-take (max_age), DELETE of the superseded snapshot',
         'the old snapshot goes only once the new one is complete; then one complete snapshot of the name',
         'civo_snapshot', {'name': 'mx-snap', 'instance_id': WEB_1, 'max_age': '1d', 'snapshot_api': 'instance'},
-        ('DELETE', INSTANCE_SNAPSHOT_PATH + '/mx-snap-id'), snapshot_complete('instance', WEB_1, 'mx-snap', retaken=True),
+        ('DELETE', INSTANCE_SNAPSHOT_PATH + '/mx-snap-id'),
+        snapshot_complete('instance', WEB_1, 'mx-snap', retaken=True),
         seed={'instance': [INSTANCE_SNAPSHOT]}),
     Row('instance_describe', 'civo_snapshot, instance API: description update',
         'the same snapshot, described anew; nothing taken or deleted',
@@ -289,19 +295,23 @@ ROWS = (
     Row('schedule_create', 'civo_snapshot_schedule: create', 'one schedule of the name, with its settings',
         'civo_snapshot_schedule', {'name': 'mx-new', 'description': 'created', 'cron_expression': '0 3 * * *',
                                    'max_snapshots': 3, 'instances': [WEB_1]},
-        ('POST', SCHEDULES_PATH), schedule_is('mx-new', description='created', cron_expression='0 3 * * *', max_snapshots=3),
+        ('POST', SCHEDULES_PATH),
+        schedule_is('mx-new', description='created', cron_expression='0 3 * * *', max_snapshots=3),
         schedule_created='mx-new'),
     Row('schedule_update', 'civo_snapshot_schedule: in-place update (rename, description, paused)',
         'the same schedule renamed, described and paused; never gone',
-        'civo_snapshot_schedule', {'name': 'mx-renamed', 'rename_from': 'mx-nightly', 'description': 'new', 'paused': True},
+        'civo_snapshot_schedule',
+        {'name': 'mx-renamed', 'rename_from': 'mx-nightly', 'description': 'new', 'paused': True},
         ('PUT', SCHEDULES_PATH + '/mx-nightly-id'),
-        (schedule_is('mx-renamed', description='new', paused=True, cron_expression='0 3 * * *'), schedule_absent('mx-nightly')),
+        (schedule_is('mx-renamed', description='new', paused=True, cron_expression='0 3 * * *'),
+         schedule_absent('mx-nightly')),
         seed={'schedules': [SCHEDULE]},
         schedule_changes={'mx-nightly': {'name': 'mx-renamed', 'description': 'new', 'paused': True}}),
 ) + tuple(
     Row('schedule_recreate_%s' % method.lower(), 'civo_snapshot_schedule: recreate, its %s' % what,
         'a schedule of the name with the old or the new settings after every run; then one, with the new settings',
-        'civo_snapshot_schedule', {'name': 'mx-nightly', 'cron_expression': '30 2 * * *', 'max_snapshots': 5, 'recreate': True},
+        'civo_snapshot_schedule',
+        {'name': 'mx-nightly', 'cron_expression': '30 2 * * *', 'max_snapshots': 5, 'recreate': True},
         (method, path), schedule_is('mx-nightly', cron_expression='30 2 * * *', max_snapshots=5, description='old'),
         seed={'schedules': [SCHEDULE]},
         schedule_changes={'mx-nightly': {'cron_expression': '30 2 * * *', 'max_snapshots': 5}})
@@ -315,14 +325,16 @@ ROWS = (
         'civo_snapshot_schedule', {'name': 'mx-nightly', 'state': 'absent'},
         ('DELETE', SCHEDULES_PATH + '/mx-nightly-id'), schedule_absent('mx-nightly'),
         seed={'schedules': [SCHEDULE]}, schedule_deleted='mx-nightly'),
-    Row('restore_new', 'civo_snapshot_restore: to a new hostname', 'one instance of the hostname, ACTIVE, from the snapshot',
+    Row('restore_new', 'civo_snapshot_restore: to a new hostname',
+        'one instance of the hostname, ACTIVE, from the snapshot',
         'civo_snapshot_restore', {'instance_id': WEB_1, 'snapshot': 'mx-base', 'hostname': 'web-1-copy'},
         ('POST', INSTANCE_SNAPSHOT_PATH + '/mx-base-id/restore'), restored_to('web-1-copy', 'mx-base-id'),
         seed={'instance': [BASE_SNAPSHOT]}),
     Row('restore_in_place', 'civo_snapshot_restore: in place (overwrite_existing, wait: false)',
         'restored from the snapshot; no restore request while the first restore runs (every completed restore in place '
         'is a change by design: no third-run rule)',
-        'civo_snapshot_restore', {'instance_id': WEB_1, 'snapshot': 'mx-base', 'overwrite_existing': True, 'wait': False},
+        'civo_snapshot_restore',
+        {'instance_id': WEB_1, 'snapshot': 'mx-base', 'overwrite_existing': True, 'wait': False},
         ('POST', INSTANCE_SNAPSHOT_PATH + '/mx-base-id/restore'), restoring_in_place(WEB_1, 'mx-base-id'),
         seed={'instance': [BASE_SNAPSHOT]}, simulator={'restore_seconds': LONG_RESTORE_SECONDS},
         every_run_changes=True, one_restore_at_a_time=True),
@@ -344,8 +356,8 @@ ROWS = (
 BYSTANDERS = {
     'account': [{'name': 'keep-web-2', 'instance_id': WEB_2, 'status': 'complete', 'requested_at': OLD}],
     'instance': [{'id': 'keep-web-2-id', 'name': 'keep-web-2', 'instance_id': WEB_2, 'created_at': OLD}],
-    'schedules': [{'id': 'keep-weekly-id', 'name': 'keep-weekly', 'cron_expression': '0 4 * * 0', 'retention': {'max_snapshots': 2},
-                   'instances': [{'instance_id': WEB_2}]}],
+    'schedules': [{'id': 'keep-weekly-id', 'name': 'keep-weekly', 'cron_expression': '0 4 * * 0',
+                   'retention': {'max_snapshots': 2}, 'instances': [{'instance_id': WEB_2}]}],
 }
 
 
@@ -354,7 +366,7 @@ BYSTANDERS = {
 KNOWN_BUGS = {
     'post resent': 'the client resends a POST whose answer was lost, as it retries every method (civo_api.py)',
     'recreate deletes first': 'civo_snapshot_schedule recreate deletes the old schedule before the new one exists',
-    'no rename yet': 'recreate sends no PUT today: the order being built is POST (temporary name), DELETE, PUT (rename)',
+    'no rename yet': 'recreate sends no PUT today; the order being built: POST (temporary name), DELETE, PUT (rename)',
     'schedule delete 404': 'civo_snapshot_schedule fails when the retry of a DELETE it already carried out gets a 404',
 }
 LOST_OR_CUT = ('lost_drop', 'lost_502', 'cutoff')
@@ -412,11 +424,13 @@ def named(state, api, instance_id, name):
 
 def backups(state, prefix, instance_id, api):
     pattern = re.compile(r'^%s-%s-\d{8}t\d{6}z$' % (prefix, HOSTNAMES[instance_id]), re.IGNORECASE)
-    return [s for s in all_snapshots(state) if s['api'] == api and s['instance_id'] == instance_id and pattern.match(s['name'])]
+    return [s for s in all_snapshots(state)
+            if s['api'] == api and s['instance_id'] == instance_id and pattern.match(s['name'])]
 
 
 def where(api, instance_id, name):
-    return "'%s' (%s API%s)" % (name, api, '' if api == 'account' else ', on %s' % HOSTNAMES.get(instance_id, instance_id))
+    on = '' if api == 'account' else ', on %s' % HOSTNAMES.get(instance_id, instance_id)
+    return "'%s' (%s API%s)" % (name, api, on)
 
 
 def describe(snapshots, extra=None):
@@ -426,9 +440,18 @@ def describe(snapshots, extra=None):
                                     ' %r' % s[extra] if extra else '') for s in snapshots)
 
 
+def show_schedules(settings):
+    """Schedules' settings in a few words each."""
+    words = ['%s (%s, keep %d, %r%s)' % (item['name'], item['cron_expression'], item['max_snapshots'],
+                                         item['description'], ', paused' if item['paused'] else '')
+             for item in settings]
+    return ', '.join(words) or 'none'
+
+
 def schedule_settings(schedule):
-    return {'name': schedule['name'], 'description': schedule['description'], 'cron_expression': schedule['cron_expression'],
-            'paused': schedule['paused'], 'max_snapshots': schedule['retention']['max_snapshots'],
+    return {'name': schedule['name'], 'description': schedule['description'],
+            'cron_expression': schedule['cron_expression'], 'paused': schedule['paused'],
+            'max_snapshots': schedule['retention']['max_snapshots'],
             'instances': sorted(member['id'] for member in schedule['instances'])}
 
 
@@ -474,10 +497,11 @@ def judge_schedules(row, start, state, phase):
         new = dict(old, **row.schedule_changes.get(old['name'], {}))
         explained.update((old['name'], new['name']))
         if old['name'] != row.schedule_deleted and old not in settings_now and new not in settings_now:
-            problems.append("schedule '%s' lost: no schedule with its old or its new settings (schedules now: %s)" % (
-                old['name'], settings_now or 'none'))
+            problems.append("schedule '%s' lost: none has its old or its new settings (schedules: %s)" % (
+                old['name'], show_schedules(settings_now)))
     if phase > 1:
-        problems.extend("schedule '%s' left behind (%s)" % (s['name'], s['id']) for s in state['schedules'] if s['name'] not in explained)
+        problems.extend("schedule '%s' left behind (%s)" % (s['name'], s['id'])
+                        for s in state['schedules'] if s['name'] not in explained)
     return problems
 
 
@@ -498,13 +522,15 @@ def resent_posts(log):
 
 
 def restores_while_running(logs):
-    """Restore requests sent while an earlier restore of the row was still running (over all runs)."""
+    """Restore requests sent while an earlier restore of the row was still running (over all runs), as (when, what)."""
     problems, running_until = [], None
-    for phase, entry in sorted(((phase, e) for phase, log in logs.items() for e in log
-                                if e['method'] == 'POST' and e['path'].endswith('/restore')), key=lambda item: item[1]['time']):
+    restores = [(phase, entry) for phase, log in logs.items() for entry in log
+                if entry['method'] == 'POST' and entry['path'].endswith('/restore')]
+    for phase, entry in sorted(restores, key=lambda item: item[1]['time']):
         if running_until is not None and entry['time'] < running_until:
-            problems.append('a restore request was sent in the %s while the first restore was running (%s)' % (
-                PHASES[phase - 1], 'performed' if entry['performed'] else 'not performed'))
+            fate = 'the API answered it HTTP %s' % entry['api_status'] if entry['performed'] else 'dropped unperformed'
+            problems.append(('in the ' + PHASES[phase - 1],
+                             'a restore request was sent while the first restore was running (%s)' % fate))
         if entry['performed'] and 200 <= (entry['api_status'] or 0) < 300 and running_until is None:
             running_until = entry['time'] + LONG_RESTORE_SECONDS
     return problems
@@ -523,42 +549,70 @@ def failed(cell_run, name):
 
 
 def judge_cell(row, case, runs, states, logs, fault_fired):
+    """Everything wrong with one cell over its three runs, one line per finding (empty when it behaved)."""
     name = cell_name(row, case)
-    problems = []
     if not fault_fired:
         return ['the faulty run never sent %s: the fault was not applied, so the cell proves nothing' % row.request]
+    findings = []  # (when, what)
     for phase in (1, 2, 3):
         run, label = runs[phase - 1], PHASES[phase - 1]
         if name not in run.results:
-            problems.append('%s: no result (ansible-playbook exit %s, see %s)' % (label, run.returncode, run.work_dir))
+            findings.append(('in the ' + label,
+                             'no result (ansible-playbook exit %s, see %s)' % (run.returncode, run.work_dir)))
             continue
-        problems.extend('after the %s: %s' % (label, p) for p in judge_state(row, states[0][name], states[phase][name], phase))
-        problems.extend('%s: %s' % (label, p) for p in resent_posts(logs[phase][name]))
+        state = states[phase][name]
+        findings.extend(('after the ' + label, p) for p in judge_state(row, states[0][name], state, phase))
+        findings.extend(('in the ' + label, p) for p in resent_posts(logs[phase][name]))
         if phase > 1:
             if failed(run, name):
-                problems.append('%s failed: %s' % (label, short(run.result(name).get('msg'))))
-            problems.extend('after the %s: %s' % (label, p) for goal in row.goal for p in goal(states[phase][name]))
+                findings.append(('in the ' + label, 'the task failed: %s' % short(run.result(name).get('msg'))))
+            findings.extend(('after the ' + label, p) for goal in row.goal for p in goal(state))
     first = runs[0].result(name)
     if case.letter == 'a':
         if failed(runs[0], name):
-            problems.append('faulty run failed, though its request was carried out: %s' % short(first.get('msg')))
+            findings.append(('in the faulty run',
+                             'the task failed, though its request was carried out: %s' % short(first.get('msg'))))
         if changed(runs[1], name, row) and not row.every_run_changes:
-            problems.append('re-run reported changed: true after a faulty run that had succeeded')
+            findings.append(('in the re-run', 'changed: true after a faulty run whose request was carried out'))
     if case.letter == 'b':
         status = 'HTTP %d' % case.fault['status']
         if not failed(runs[0], name):
-            problems.append('faulty run succeeded although its request was refused')
+            findings.append(('in the faulty run', 'the task succeeded although its request was refused'))
         elif status not in (first.get('msg') or ''):
-            problems.append('faulty run failed without naming %s: %s' % (status, short(first.get('msg'))))
+            findings.append(('in the faulty run',
+                             'the task failed without naming %s: %s' % (status, short(first.get('msg')))))
     if not row.every_run_changes:
         writes = ['%s %s' % (e['method'], e['path']) for e in logs[3][name] if e['method'] in WRITE_METHODS]
         if changed(runs[2], name, row):
-            problems.append('third run reported changed: true')
+            findings.append(('in the third run', 'changed: true'))
         if writes:
-            problems.append('third run sent %s' % ', '.join(writes))
+            findings.append(('in the third run', 'sent %s' % ', '.join(writes)))
     if row.one_restore_at_a_time:
-        problems.extend(restores_while_running(dict((phase, logs[phase][name]) for phase in (1, 2, 3))))
-    return problems
+        findings.extend(restores_while_running(dict((phase, logs[phase][name]) for phase in (1, 2, 3))))
+    return merged(findings)
+
+
+def merged(findings):
+    """One line per distinct finding, naming every run it was seen in or after ('after the re-run, third run: ...')."""
+    whens = collections.OrderedDict()
+    for when, what in findings:
+        whens.setdefault(what, [])
+        if when not in whens[what]:
+            whens[what].append(when)
+    lines = []
+    for what, seen in whens.items():
+        # 'after the re-run, third run': the word that starts the first is not repeated for the ones that share it
+        later = [re.sub(r'^(after|in) the ', '', when) if when.split()[0] == seen[0].split()[0] else when
+                 for when in seen[1:]]
+        lines.append('%s: %s' % (', '.join([seen[0]] + later), what))
+    return lines
+
+
+def readable(text):
+    """Text with the seeded instances' ids written as {hostname}."""
+    for instance_id, hostname in HOSTNAMES.items():
+        text = text.replace(instance_id, '{%s}' % hostname)
+    return text
 
 
 def short(text, length=160):
@@ -569,7 +623,8 @@ def short(text, length=160):
 # -- running the matrix ------------------------------------------------------------------------------------------------
 
 def seed(sim, row):
-    for key, add in (('account', sim.add_snapshots), ('instance', sim.add_instance_snapshots), ('schedules', sim.add_schedules)):
+    for key, add in (('account', sim.add_snapshots), ('instance', sim.add_instance_snapshots),
+                     ('schedules', sim.add_schedules)):
         add([dict(item) for item in BYSTANDERS[key] + row.seed.get(key, [])])
     sim.configure(**dict({'restore_seconds': RESTORE_SECONDS}, **row.simulator))
     sim.clear_log()
@@ -587,8 +642,8 @@ def matrix():
     cells = []
     for (row, case), sim in zip(plans, sims):
         seed(sim, row)
-        cells.append(Cell(cell_name(row, case), sim, row.args, module=row.module, api_timeout=API_TIMEOUT, api_retries=API_RETRIES,
-                          labels={'row': row, 'case': case}))
+        cells.append(Cell(cell_name(row, case), sim, row.args, module=row.module, api_timeout=API_TIMEOUT,
+                          api_retries=API_RETRIES, labels={'row': row, 'case': case}))
     states = {0: dict((cell.name, observe(cell.sim)) for cell in cells)}
     runs, logs, fired = [], {}, {}
     try:
@@ -608,8 +663,8 @@ def matrix():
                 states[phase][cell.name] = observe(cell.sim)
     finally:
         stop_simulators(sims)
-    verdicts = dict((cell.name, judge_cell(cell.labels['row'], cell.labels['case'], runs, states, logs, fired[cell.name]))
-                    for cell in cells)
+    verdicts = dict((cell.name, judge_cell(cell.labels['row'], cell.labels['case'], runs, states, logs,
+                                           fired[cell.name])) for cell in cells)
     result = Matrix(cells, runs, states, logs, verdicts)
     report(result)
     return result
@@ -623,19 +678,24 @@ def report(result):
         marks = []
         for case in CASES:
             problems, bug = result.verdicts[cell_name(row, case)], expected_failure(row, case)
-            marks.append(('**FAIL** (%s)' % bug if bug else '**FAIL**') if problems else 'pass' if not bug else 'pass (fixed: %s)' % bug)
             if problems:
-                failures.append('- %s, %s: %s' % (row.title, case.title, '; '.join(problems)))
-        lines.append([row.title, '`%s`' % row.request.replace(WEB_1, '{web-1}').replace(WEB_2, '{web-2}'), row.checks] + marks)
+                marks.append('**FAIL** (%s)' % bug if bug else '**FAIL**')
+            else:
+                marks.append('pass (fixed: %s)' % bug if bug else 'pass')
+            if problems:
+                failures.append('- %s, %s: %s' % (row.title, case.title, readable('; '.join(problems))))
+        lines.append([row.title, '`%s`' % readable(row.request), row.checks] + marks)
     passed = sum(1 for problems in result.verdicts.values() if not problems)
     walls = ', '.join('%.0f s (%.0f CPU-s)' % (run.elapsed, run.cpu_seconds) for run in result.runs)
-    summary = ['%d of %d cells pass (%d rows x %d cases); three ansible-playbook runs (faulty, re-run, third) of %d cells '
-               'each, forks %d, api_retries=%d, api_timeout=%ds: %s.' % (
-                   passed, len(result.verdicts), len(ROWS), len(CASES), len(result.cells), FORKS, API_RETRIES, API_TIMEOUT,
-                   walls), '']
+    summary = ['%d of %d cells pass (%d rows x %d cases); three ansible-playbook runs (faulty, re-run, third) of %d '
+               'cells each, forks %d, api_retries=%d, api_timeout=%ds: %s.' % (
+                   passed, len(result.verdicts), len(ROWS), len(CASES), len(result.cells), FORKS, API_RETRIES,
+                   API_TIMEOUT, walls), '']
     legend = ['', 'The bugs the failing cells show (the test expects these cells to fail):', '']
     legend += ['- *%s*: %s' % (bug, text) for bug, text in KNOWN_BUGS.items()]
-    details = ['', 'What each failing cell found (state after each run, requests sent):', ''] + failures if failures else []
+    details = ['', 'What each failing cell found (state after each run, requests sent):', ''] + failures
+    if not failures:
+        details = []
     REPORT.add('failure_paths', 'Failure-path matrix', summary + table(header, lines) + legend + details)
 
 
