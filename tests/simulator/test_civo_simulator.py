@@ -521,7 +521,7 @@ def test_config_get_set_and_validation(sim):
     assert config == {'new_seconds': 0.2, 'progress_seconds': 0.2, 'real_shape': False, 'rate_limit': 0, 'rate_window': 60.0,
                       'quota': None, 'fail_names': [], 'time_scale': 1.0, 'current_api': True,
                       'instance_snapshot_states': 'civogo', 'restore_shape': 'flat', 'instance_snapshot_unique_names': False,
-                      'restore_seconds': 2.0, 'instance_source_fields': True}
+                      'restore_seconds': 2.0, 'instance_source_fields': True, 'instances_max_per_page': None}
     updated = control(sim, 'POST', '/_sim/config', {'quota': 5, 'time_scale': 60}).json()
     assert (updated['quota'], updated['time_scale']) == (5, 60)
     for bad in ({'colour': 1}, {'time_scale': 0}, {'rate_limit': -1}, {'real_shape': 'yes'}, {'fail_names': 'x*'}, [1],
