@@ -1,15 +1,17 @@
 """Harness of the reliability suite: real ansible-playbook runs against in-process Civo API simulators.
 
-A *cell* is one task of a civo.cloud module with its own arguments, run as one inventory host of
-playbooks/cells.yml, usually against a simulator of its own (so that faults queued for one cell never reach
-another). One ansible-playbook process runs many cells in parallel (forks), always at -vvvv and in diff mode.
-Every run is audited on the way out: no API token may appear in stdout, stderr or the results, and a
-simulator used only by check-mode cells must not have seen a PUT or a DELETE.
+A *cell* is one task of a civo.cloud module with its own arguments, or one run of the role snapshot_backup with its
+options, run as one inventory host of playbooks/cells.yml, usually against a simulator of its own (so that faults
+queued for one cell never reach another). One ansible-playbook process runs many cells in parallel (forks), always
+at -vvvv and in diff mode. Every run is audited on the way out: no API token may appear in stdout, stderr or the
+results, and a simulator used only by check-mode cells must not have seen a PUT, a POST or a DELETE.
 """
 
 import concurrent.futures
 import json
 import os
+import re
+import resource
 import secrets
 import shutil
 import subprocess
@@ -33,7 +35,11 @@ WEB_1 = '4b1c5a1e-3c2f-4d1a-9a51-0c6f2a7e1001'
 WEB_2 = '4b1c5a1e-3c2f-4d1a-9a51-0c6f2a7e1002'
 DB_1 = '4b1c5a1e-3c2f-4d1a-9a51-0c6f2a7e1003'
 
-WRITE_METHODS = ('PUT', 'DELETE')
+WRITE_METHODS = ('PUT', 'POST', 'DELETE')
+# The role a cell may run instead of a module; its options are host variables snapshot_backup_<option>.
+ROLE = 'snapshot_backup'
+# A host's line of the PLAY RECAP: "name : ok=3 changed=1 unreachable=0 failed=0 skipped=5 rescued=0 ignored=0".
+RECAP_LINE = re.compile(r'^(\S+)\s+:\s+((?:\w+=\d+\s*)+)$')
 PLAYBOOK_TIMEOUT = 240
 
 
@@ -43,7 +49,10 @@ def new_token(label):
 
 
 class Cell:
-    """One task to run: module, arguments, connection settings and the simulator it talks to."""
+    """One task to run: module (or ROLE), arguments, connection settings and the simulator it talks to.
+
+    For the role, args are its options without the snapshot_backup_ prefix; its API URL is the simulator's.
+    """
 
     def __init__(self, name, sim, args=None, module='civo_snapshot', api_timeout=1, api_retries=2, check_mode=False,
                  secret_tokens=(), labels=None):
@@ -58,34 +67,54 @@ class Cell:
         self.labels = dict(labels or {})  # what the tests need to judge the cell (fault kind, call kind, expectation ...)
 
     def host_vars(self):
-        return {
+        host_vars = {
             'ansible_connection': 'local',
             'ansible_python_interpreter': sys.executable,
             'cell_module': self.module,
-            'cell_args': self.args,
+            'cell_args': {} if self.module == ROLE else self.args,
             'cell_api_url': self.sim.url,
             'cell_api_timeout': self.api_timeout,
             'cell_api_retries': self.api_retries,
             'cell_check_mode': self.check_mode,
         }
+        if self.module == ROLE:
+            options = dict({'api_url': self.sim.url}, **self.args)
+            host_vars.update(('%s_%s' % (ROLE, option), value) for option, value in options.items())
+        return host_vars
 
 
 class CellRun:
-    """The outcome of one ansible-playbook run: results by cell name, the raw output, and the audit findings."""
+    """The outcome of one ansible-playbook run: results by cell name, the raw output, and the audit findings.
+
+    recaps: each cell's counts from the PLAY RECAP (ok, changed, failed, rescued, ...), where a role cell's change shows.
+    """
 
     def __init__(self, cells, results, stdout, stderr, returncode, elapsed, work_dir):
         self.cells = dict((cell.name, cell) for cell in cells)
         self.results = results
+        self.recaps = play_recap(stdout)
         self.stdout = stdout
         self.stderr = stderr
         self.returncode = returncode
         self.elapsed = elapsed
         self.work_dir = work_dir  # inventory, stdout.txt, stderr.txt and results.json of the run, kept for post-mortems
+        self.cpu_seconds = None  # CPU time of ansible-playbook and every process it started
         self.leaks = []
         self.check_mode_writes = []
 
     def result(self, name):
         return self.results.get(name, {})
+
+
+def play_recap(stdout):
+    """{host: {'ok': 3, 'changed': 1, ...}} from the PLAY RECAP at the end of ansible-playbook's output."""
+    recaps = {}
+    for line in stdout[stdout.rfind('PLAY RECAP'):].splitlines()[1:]:
+        match = RECAP_LINE.match(line.strip())
+        if match:
+            counts = re.findall(r'(\w+)=(\d+)', match.group(2))
+            recaps[match.group(1)] = dict((key, int(value)) for key, value in counts)
+    return recaps
 
 
 class Audit:
@@ -190,10 +219,11 @@ def run_cells(label, cells, forks=20, env=None, timeout=PLAYBOOK_TIMEOUT):
         json.dump({'all': {'children': {'cells': {'hosts': dict((cell.name, cell.host_vars()) for cell in cells)}}}}, handle)
     command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-vvvv', '--diff', '-f', str(forks),
                '-i', inventory, '-e', json.dumps({'cells_result_file': result_file}), PLAYBOOK]
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), _children_cpu_seconds()
     completed = subprocess.run(command, cwd=work, env=env or child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                timeout=timeout, check=False)
     elapsed = time.monotonic() - started
+    cpu_seconds = _children_cpu_seconds() - cpu_before
     stdout = completed.stdout.decode('utf-8', 'replace')
     stderr = completed.stderr.decode('utf-8', 'replace')
     for stream, text in (('stdout', stdout), ('stderr', stderr)):
@@ -202,10 +232,17 @@ def run_cells(label, cells, forks=20, env=None, timeout=PLAYBOOK_TIMEOUT):
     results = {}
     if os.path.exists(result_file):
         with open(result_file, encoding='utf-8') as handle:
-            results = json.load(handle)
+            results = dict((name, result) for name, result in json.load(handle).items() if result is not None)
     run = CellRun(cells, results, stdout, stderr, completed.returncode, elapsed, work)
+    run.cpu_seconds = cpu_seconds
     _audit(run, cells)
     return run
+
+
+def _children_cpu_seconds():
+    """CPU seconds (user + system) of every finished child process of this one so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _check_mode_sims_are_exclusive(cells):
@@ -260,5 +297,5 @@ def outcome(result):
 
 
 def write_log(sim):
-    """The PUT and DELETE requests a simulator saw, as 'METHOD path' strings."""
+    """The PUT, POST and DELETE requests a simulator saw, as 'METHOD path' strings."""
     return ['%s %s' % (entry['method'], entry['path']) for entry in sim.log() if entry['method'] in WRITE_METHODS]

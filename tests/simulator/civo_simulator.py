@@ -43,9 +43,16 @@ SNAPSHOT_FIELDS = ('id', 'name', 'instance_id', 'hostname', 'template_id', 'regi
 # Fields accepted by /_sim/snapshots besides the public ones: disk_gb sizes the snapshot, frozen stops progression.
 SNAPSHOT_INTERNAL_FIELDS = ('disk_gb', 'frozen')
 ACTIVE_STATUSES = ('new', 'in-progress')
-FAULT_KINDS = ('status', 'delay', 'drop', 'malformed')
+FAULT_KINDS = ('status', 'delay', 'drop', 'malformed', 'cutoff')
+# The kinds `after: true` applies to: the operation is performed, then its answer is lost (drop) or replaced (status).
+AFTER_KINDS = ('status', 'drop')
 FAULT_METHODS = ('GET', 'PUT', 'DELETE', 'POST', 'PATCH', '*')
-FAULT_DEFAULTS = {'method': '*', 'path': '*', 'kind': None, 'status': 503, 'retry_after': None, 'delay': 5.0, 'times': 1, 'skip': 0}
+FAULT_DEFAULTS = {'method': '*', 'path': '*', 'kind': None, 'status': 503, 'retry_after': None, 'delay': 5.0,
+                  'times': 1, 'skip': 0, 'after': False}
+# The fault a cut-off simulator applies to every /v2 request until its faults are cleared: hang up, perform nothing.
+CUT_OFF_DROP = dict(FAULT_DEFAULTS, kind='drop')
+# Fields every instance answers unless config instance_source_fields is false (civogo's Instance; current-api.md 6).
+INSTANCE_SOURCE_FIELDS = ('source_type', 'source_id', 'snapshot_id')
 # Routes of the simulated API: path pattern -> {HTTP method: name of the Simulator method answering it}.
 # The third element says whether a route belongs to the current family (then config current_api gates it).
 API_ROUTES = (
@@ -103,7 +110,7 @@ def _merge_config(config, changes):
     for key, value in changes.items():
         if key not in config:
             raise ValueError('unknown config key %r' % key)
-        if key == 'real_shape':
+        if key in ('real_shape', 'instance_source_fields'):
             valid = isinstance(value, bool)
         elif key == 'fail_names':
             valid = isinstance(value, list) and all(isinstance(pattern, str) for pattern in value)
@@ -126,10 +133,16 @@ def _new_instance(fields):
         raise ValueError('an instance needs at least a hostname')
     if not isinstance(fields.get('volumes', []), list) or not isinstance(fields.get('fail_snapshots', False), bool):
         raise ValueError('volumes must be a list of volume ids and fail_snapshots true or false')
-    instance = {'id': None, 'hostname': None, 'status': 'ACTIVE', 'region': 'LON1', 'disk_gb': 25, 'template_id': 'ubuntu-jammy'}
+    if any(not isinstance(fields.get(key, ''), str) for key in INSTANCE_SOURCE_FIELDS):
+        raise ValueError('%s must be strings' % ', '.join(INSTANCE_SOURCE_FIELDS))
+    # Built from a disk image (the template) unless told otherwise, as civogo's Instance and the API docs show it.
+    instance = {'id': None, 'hostname': None, 'status': 'ACTIVE', 'region': 'LON1', 'disk_gb': 25,
+                'template_id': 'ubuntu-jammy', 'source_type': 'diskimage', 'source_id': None, 'snapshot_id': ''}
     instance.update(fields)
     instance['id'] = str(instance['id'] or uuid.uuid4())
     instance['region'] = str(instance['region']).upper()
+    if instance['source_id'] is None:
+        instance['source_id'] = instance['template_id']
     return instance
 
 
@@ -200,7 +213,8 @@ class Simulator(current_api.CurrentApi):
         self.cert_file = None
         self._seed = _load_seed(seed)
         defaults = {'new_seconds': 1.0, 'progress_seconds': 3.0, 'real_shape': False, 'rate_limit': 0, 'rate_window': 60.0,
-                    'quota': None, 'fail_names': [], 'time_scale': 1.0, 'instances_max_per_page': None}
+                    'quota': None, 'fail_names': [], 'time_scale': 1.0, 'instances_max_per_page': None,
+                    'instance_source_fields': True}
         defaults.update(current_api.CONFIG_DEFAULTS)
         self._startup_config = _merge_config(defaults, {
             'new_seconds': new_seconds, 'progress_seconds': progress_seconds, 'real_shape': real_shape,
@@ -254,6 +268,7 @@ class Simulator(current_api.CurrentApi):
             self._snapshots = {}
             self._log = []
             self._faults = []
+            self._cut_off = False
             self._stats = {'requests': {}, 'total': 0, 'rate_limited': 0, 'faults_applied': 0}
             self._window_start, self._window_count = None, 0
             self._reset_current_api()
@@ -282,7 +297,7 @@ class Simulator(current_api.CurrentApi):
 
     def stats(self):
         with self._lock:
-            return json.loads(json.dumps(self._stats))
+            return dict(json.loads(json.dumps(self._stats)), cut_off=self._cut_off)
 
     def add_fault(self, **fault):
         unknown = set(fault) - set(FAULT_DEFAULTS)
@@ -299,6 +314,9 @@ class Simulator(current_api.CurrentApi):
             (_is_number(fault['delay']) and fault['delay'] >= 0, 'delay must be a number of seconds'),
             (isinstance(fault['times'], int) and fault['times'] >= 1, 'times must be an integer >= 1'),
             (isinstance(fault['skip'], int) and fault['skip'] >= 0, 'skip must be an integer >= 0'),
+            (isinstance(fault['after'], bool), 'after must be true or false'),
+            (not fault['after'] or fault['kind'] in AFTER_KINDS, 'after applies to %s' % ', '.join(AFTER_KINDS)),
+            (fault['kind'] != 'cutoff' or fault['times'] == 1, 'a cutoff applies once: times must be 1'),
         )
         for valid, message in checks:
             if not valid:
@@ -312,8 +330,10 @@ class Simulator(current_api.CurrentApi):
             return [dict(fault) for fault in self._faults]
 
     def clear_faults(self):
+        """Forget the pending faults and end a cutoff."""
         with self._lock:
             self._faults = []
+            self._cut_off = False
 
     def add_instances(self, instances):
         added = [_new_instance(fields) for fields in instances]
@@ -405,17 +425,33 @@ class Simulator(current_api.CurrentApi):
     # -- the /v2 API (called by the HTTP handler) -------------------------------------------------------------------
 
     def admit_request(self, method, path, query, params):
-        """Log a /v2 request and decide its fate: (log entry, rate-limit headers, rate limited?, fault or None)."""
+        """Log a /v2 request and decide its fate: (log entry, rate-limit headers, rate limited?, fault or None).
+
+        After a cutoff every request is dropped unperformed, before the rate limit and the other faults are looked at.
+        """
         now = time.time()
         with self._lock:
-            entry = {'method': method, 'path': path, 'query': query, 'params': params, 'status': None, 'fault': None, 'time': now}
+            entry = {'method': method, 'path': path, 'query': query, 'params': params, 'status': None, 'fault': None,
+                     'performed': False, 'api_status': None, 'time': now}
             self._log.append(entry)
             self._stats['total'] += 1
             self._stats['requests'][method] = self._stats['requests'].get(method, 0) + 1
+            if self._cut_off:
+                entry['fault'] = 'cutoff'
+                return entry, {}, False, dict(CUT_OFF_DROP)
             headers, limited = self._take_rate_token(now)
             fault = None if limited else self._take_fault(method, path)
             entry['fault'] = fault['kind'] if fault else None
+            if entry['fault'] == 'cutoff':
+                self._cut_off = True  # from the next request on: this one is still performed
             return entry, headers, limited, fault
+
+    def perform(self, entry, method, path, params, body_readable, authorization):
+        """Carry out a request admitted by admit_request; the log entry records that it was, and the API's status."""
+        status, payload = self.answer(method, path, params, body_readable, authorization)
+        with self._lock:
+            entry['performed'], entry['api_status'] = True, status
+        return status, payload
 
     def finish_request(self, entry, status):
         with self._lock:
@@ -547,13 +583,22 @@ class Simulator(current_api.CurrentApi):
         # The API answers as many as asked for (civogo's ListAllInstances asks for 99999999 in one page), unless the
         # config cuts pages shorter, to test that clients follow the pagination.
         per_page = min(self._config['instances_max_per_page'] or float('inf'), _positive_int(params, 'per_page', 20))
-        items = [dict(instance) for instance in self._instances.values() if region in (None, instance['region'])]
+        items = [self._render_instance(instance) for instance in self._instances.values()
+                 if region in (None, instance['region'])]
         start = (page - 1) * per_page
         return 200, {'page': page, 'per_page': per_page, 'pages': max(1, int(math.ceil(len(items) / float(per_page)))),
                      'items': items[start:start + per_page]}
 
     def _get_instance(self, _params, region, instance_id):
-        return 200, dict(self._instance_in_region(instance_id, region))
+        return 200, self._render_instance(self._instance_in_region(instance_id, region))
+
+    def _render_instance(self, instance):
+        """An instance as the API answers it; config instance_source_fields false leaves out its source fields."""
+        out = dict(instance)
+        if not self._config['instance_source_fields']:
+            for key in INSTANCE_SOURCE_FIELDS:
+                out.pop(key, None)
+        return out
 
     # -- /_sim control dispatch -------------------------------------------------------------------------------------
 
@@ -586,6 +631,7 @@ class Simulator(current_api.CurrentApi):
             ('GET', '/_sim/instance_snapshots'): lambda: self.instance_snapshots(_scalar((query or {}).get('instance_id'))),
             ('POST', '/_sim/instance_snapshots'): lambda: self.add_instance_snapshots(need(list)),
             ('GET', '/_sim/schedules'): self.schedules,
+            ('POST', '/_sim/schedules'): lambda: self.add_schedules(need(list)),
             ('GET', '/_sim/volume_snapshots'): self.volume_snapshots,
             ('POST', '/_sim/volume_snapshots'): lambda: self.add_volume_snapshots(need(list)),
             ('GET', '/_sim/restores'): self.restores,
@@ -673,9 +719,15 @@ class _Handler(BaseHTTPRequestHandler):
             body_readable = False
         entry, headers, limited, fault = simulator.admit_request(self.command, url.path, query, params)
         kind = fault['kind'] if fault else None
+        # Performed: no fault, a delay (late), a cutoff (then nothing more), or a drop/status fault with after: true.
+        if not limited and (kind in (None, 'delay', 'cutoff') or fault['after']):
+            if kind == 'delay':
+                time.sleep(fault['delay'])
+            status, payload = simulator.perform(entry, self.command, url.path, params, body_readable,
+                                                self.headers.get('Authorization'))
         if limited:
             status, payload = 429, {'code': 'rate_limit_exceeded', 'reason': 'Too many requests; retry after %s s' % headers['Retry-After']}
-        elif kind == 'drop':  # hang up without answering (and without performing the operation)
+        elif kind in ('drop', 'cutoff'):  # hang up without answering
             self.close_connection = True
             return
         elif kind == 'status':
@@ -684,10 +736,6 @@ class _Handler(BaseHTTPRequestHandler):
                 headers['Retry-After'] = str(int(math.ceil(fault['retry_after'])))
         elif kind == 'malformed':
             status, payload = 200, b'{"simulated": "malformed resp'
-        else:
-            if kind == 'delay':
-                time.sleep(fault['delay'])
-            status, payload = simulator.answer(self.command, url.path, params, body_readable, self.headers.get('Authorization'))
         simulator.finish_request(entry, status)
         self._send(status, payload, headers)
 

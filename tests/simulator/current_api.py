@@ -1,7 +1,7 @@
 """Civo's current snapshot API family, simulated: /v2/instances/:id/snapshots, /v2/resourcesnapshots,
 /v2/resourcesnapshotschedules, plus the volume snapshots that now share /v2/snapshots.
 
-Contract: /work/shared/civo-api/current-api.md (civogo v0.7.0 shapes). Everything runs on one simulated clock
+Contract: what public sources show of the API (civogo v0.7.0 shapes; README.md). Everything runs on one simulated clock
 (scaled by time_scale, moved forward by advance_clock()); schedules catch up lazily on every request, so a test that
 advances the clock sees exactly the runs it skipped over. CurrentApi is a mixin of civo_simulator.Simulator, which owns
 the lock, the config and the HTTP machinery.
@@ -34,6 +34,7 @@ MAX_RETAINED = 10
 SCHEDULE_CATCH_UP_LIMIT = 100000  # minutes examined per schedule and request; a longer jump skips the oldest runs
 INSTANCE_SNAPSHOT_SEED_FIELDS = ('id', 'instance_id', 'name', 'description', 'included_volumes', 'created_at', 'phase',
                                  'schedule_id')
+SCHEDULE_SEED_FIELDS = ('id', 'name', 'description', 'cron_expression', 'retention', 'instances', 'paused')
 VOLUME_SNAPSHOT_FIELDS = ('name', 'snapshot_id', 'snapshot_description', 'volume_id', 'instance_id', 'source_volume_name',
                           'restore_size', 'state', 'creation_time')
 
@@ -180,6 +181,23 @@ class CurrentApi:
         with self._lock:
             now = self._catch_up()
             return [self._render_schedule(schedule, now) for schedule in self._schedules.values()]
+
+    def add_schedules(self, schedules):
+        """Create schedules as POST /v2/resourcesnapshotschedules does (same rules), plus paused and id; answers them."""
+        with self._lock:
+            added = []
+            for fields in schedules:
+                if not isinstance(fields, dict) or set(fields) - set(SCHEDULE_SEED_FIELDS):
+                    raise ValueError('a schedule is a JSON object with the fields %s' % ', '.join(SCHEDULE_SEED_FIELDS))
+                schedule = self._schedules[self._create_schedule(fields, None)[1]['id']]
+                schedule['paused'] = parse_bool(fields.get('paused', False), 'paused')
+                if fields.get('id'):
+                    del self._schedules[schedule['id']]
+                    schedule['id'] = str(fields['id'])
+                    self._schedules[schedule['id']] = schedule
+                added.append(schedule)
+            now = self._catch_up()
+            return [self._render_schedule(schedule, now) for schedule in added]
 
     def volume_snapshots(self):
         with self._lock:
@@ -423,9 +441,11 @@ class CurrentApi:
         else:
             if any(instance['hostname'] == hostname for instance in self._instances.values()):
                 raise ApiError(409, 'database_instance_hostname_taken', 'An instance named %s already exists' % hostname)
+            # Built from the snapshot: civogo's Instance says so with source_type, source_id and snapshot_id.
             target = self.add_instances([{
                 'hostname': hostname, 'status': 'BUILDING', 'region': source['region'], 'disk_gb': source['disk_gb'],
                 'template_id': source['template_id'], 'description': description, 'restored_from': snap['id'],
+                'source_type': 'instance_snapshot', 'source_id': snap['id'], 'snapshot_id': snap['id'],
                 'volumes': [str(uuid.uuid4()) for _volume in snap['included_volumes']] if include_volumes else []}])[0]
             target = self._instances[target['id']]
         if private_ipv4:

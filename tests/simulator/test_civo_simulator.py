@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 import pytest
 
 import civo_simulator
-from civo_simulator import Simulator
 
 SCRIPT = civo_simulator.__file__
 WEB_1 = '4b1c5a1e-3c2f-4d1a-9a51-0c6f2a7e1001'
@@ -73,16 +72,8 @@ def assert_error(reply, status, code):
     assert reply.json()['reason']
 
 
-@pytest.fixture(scope='module')
-def server():
-    with Simulator(new_seconds=0.2, progress_seconds=0.2) as simulator:
-        yield simulator
-
-
-@pytest.fixture
-def sim(server):
-    server.reset()
-    return server
+# The options of this module's `sim` fixture (tests/simulator/conftest.py).
+SIMULATOR_OPTIONS = {'new_seconds': 0.2, 'progress_seconds': 0.2}
 
 
 # -- auth, routing, errors ------------------------------------------------------------------------------------------
@@ -158,6 +149,31 @@ def test_control_add_instances(sim):
     assert hostnames.count('web-1') == 2  # duplicates are allowed on purpose
     assert call(sim, 'GET', '/v2/instances/' + added[1]['id']).json()['region'] == 'FRA1'
     assert_error(control(sim, 'POST', '/_sim/instances', [{'region': 'LON1'}]), 400, 'parameter_invalid')
+
+
+def test_instances_answer_their_source(sim):
+    listed = call(sim, 'GET', '/v2/instances').json()['items']
+    assert all((item['source_type'], item['source_id'], item['snapshot_id']) == ('diskimage', item['template_id'], '')
+               for item in listed)
+    assert [item['source_id'] for item in listed][3] == 'debian-bookworm'  # cache-1's template
+    added = sim.add_instances([{'hostname': 'from-image', 'template_id': 'rocky-9'},
+                               {'hostname': 'told', 'source_type': 'instance_snapshot', 'source_id': 'snap-1',
+                                'snapshot_id': 'snap-1'}])
+    got = [call(sim, 'GET', '/v2/instances/' + item['id']).json() for item in added]
+    assert [(item['source_type'], item['source_id'], item['snapshot_id']) for item in got] == [
+        ('diskimage', 'rocky-9', ''), ('instance_snapshot', 'snap-1', 'snap-1')]
+    refused = control(sim, 'POST', '/_sim/instances', [{'hostname': 'bad', 'snapshot_id': None}])
+    assert_error(refused, 400, 'parameter_invalid')
+
+
+def test_instance_source_fields_can_be_left_out(sim):
+    sim.configure(instance_source_fields=False)
+    listed = call(sim, 'GET', '/v2/instances').json()['items']
+    one = call(sim, 'GET', '/v2/instances/' + DB_1).json()
+    for item in listed + [one]:
+        assert not set(item) & {'source_type', 'source_id', 'snapshot_id'}
+        assert item['template_id']
+    assert sim.instances()[0]['source_type'] == 'diskimage'  # the control still shows the simulator's own state
 
 
 # -- snapshots: create and overwrite ------------------------------------------------------------------------------------
@@ -325,7 +341,7 @@ def test_rate_limit(sim):
     limited = call(sim, 'GET', '/v2/snapshots')
     assert_error(limited, 429, 'rate_limit_exceeded')
     assert int(limited.headers['Retry-After']) >= 1 and limited.headers['X-Ratelimit-Remaining'] == '0'
-    assert [entry['status'] for entry in sim.log()] == [200, 200, 429]
+    assert [(entry['status'], entry['performed']) for entry in sim.log()] == [(200, True), (200, True), (429, False)]
     assert control(sim, 'GET', '/_sim/stats').json()['rate_limited'] == 1
     assert call(sim, 'GET', '/_sim/health', token=None).status == 200  # controls are not limited
     time.sleep(1.05)
@@ -352,6 +368,81 @@ def test_fault_drop(sim):
     assert (sim.log()[0]['status'], sim.log()[0]['fault']) == (None, 'drop')
 
 
+@pytest.mark.parametrize('kind', ['status', 'drop', 'malformed'])
+def test_faults_before_the_operation_leave_it_undone_and_the_log_says_so(sim, kind):
+    sim.add_fault(kind=kind, method='PUT', path='/v2/snapshots/snap', status=502)
+    try:
+        put_snapshot(sim, 'snap')
+    except OSError:
+        assert kind == 'drop'
+    assert sim.snapshots() == []
+    [entry] = sim.log()
+    assert (entry['fault'], entry['performed'], entry['api_status']) == (kind, False, None)
+
+
+def test_fault_drop_after_performs_then_hangs_up(sim):
+    control(sim, 'POST', '/_sim/faults', {'kind': 'drop', 'after': True, 'method': 'PUT', 'path': '/v2/snapshots/*'})
+    with pytest.raises(OSError):
+        put_snapshot(sim, 'done-then-lost')
+    assert [snap['name'] for snap in sim.snapshots()] == ['done-then-lost']
+    [entry] = sim.log()
+    assert (entry['status'], entry['fault'], entry['performed'], entry['api_status']) == (None, 'drop', True, 200)
+
+
+def test_fault_status_after_performs_then_answers_the_fault(sim):
+    sim.add_fault(kind='status', status=502, after=True, method='POST', path='/v2/resourcesnapshotschedules')
+    body = {'name': 'nightly', 'cron_expression': '0 3 * * *', 'retention': {'max_snapshots': 2},
+            'instances': [{'instance_id': WEB_1}]}
+    assert_error(call(sim, 'POST', '/v2/resourcesnapshotschedules', json_body=body), 502, 'simulated_fault')
+    assert [schedule['name'] for schedule in sim.schedules()] == ['nightly']
+    # A refusal by the API is performed too: the log tells the API's answer apart from the one sent.
+    sim.add_fault(kind='status', status=503, after=True, method='DELETE')
+    assert_error(call(sim, 'DELETE', '/v2/snapshots/missing'), 503, 'simulated_fault')
+    assert [(e['status'], e['performed'], e['api_status']) for e in sim.log()] == [(502, True, 201), (503, True, 404)]
+
+
+def test_fault_cutoff_performs_one_request_then_drops_every_request(sim):
+    sim.add_fault(kind='cutoff', method='PUT', path='/v2/snapshots/last-word', skip=1)
+    assert put_snapshot(sim, 'last-word').status == 200  # skipped: answered as usual
+    with pytest.raises(OSError):
+        put_snapshot(sim, 'last-word', instance_id=DB_1)
+    for method, path in (('GET', '/v2/snapshots'), ('DELETE', '/v2/snapshots/last-word'),
+                         ('PUT', '/v2/snapshots/other')):
+        with pytest.raises(OSError):
+            call(sim, method, path)
+    assert control(sim, 'GET', '/_sim/health').json() == {'ok': True}  # the controls still answer
+    assert control(sim, 'GET', '/_sim/stats').json()['cut_off'] is True
+    assert [(snap['name'], snap['instance_id']) for snap in sim.snapshots()] == [('last-word', DB_1)]
+    assert [(e['method'], e['status'], e['fault'], e['performed']) for e in sim.log()] == [
+        ('PUT', 200, None, True), ('PUT', None, 'cutoff', True), ('GET', None, 'cutoff', False),
+        ('DELETE', None, 'cutoff', False), ('PUT', None, 'cutoff', False)]
+    assert control(sim, 'DELETE', '/_sim/faults').status == 200
+    assert call(sim, 'GET', '/v2/snapshots').status == 200
+    assert sim.stats()['cut_off'] is False
+
+
+def test_cutoff_comes_before_the_rate_limit_and_ends_with_a_reset(sim):
+    sim.configure(rate_limit=1)
+    sim.add_fault(kind='cutoff')
+    with pytest.raises(OSError):
+        call(sim, 'GET', '/v2/instances')
+    with pytest.raises(OSError):
+        call(sim, 'GET', '/v2/instances')
+    assert sim.stats()['rate_limited'] == 0
+    sim.reset()
+    assert sim.stats()['cut_off'] is False and call(sim, 'GET', '/v2/instances').status == 200
+
+
+@pytest.mark.parametrize('method, sent', [('POST', 'POST'), ('patch', 'PATCH'), ('*', 'POST')])
+def test_every_method_can_be_faulted(sim, method, sent):
+    [fault] = control(sim, 'POST', '/_sim/faults', {'kind': 'status', 'status': 500, 'method': method}).json()
+    assert fault['method'] == method.upper() and fault['after'] is False
+    if method != '*':
+        assert call(sim, 'GET', '/v2/instances').status == 200  # another method passes
+    assert_error(call(sim, sent, '/v2/instances/%s/snapshots' % WEB_1, json_body={'name': 'x'}), 500, 'simulated_fault')
+    assert sim.instance_snapshots() == []
+
+
 def test_fault_malformed(sim):
     control(sim, 'POST', '/_sim/faults', {'kind': 'malformed', 'method': 'GET'})
     reply = call(sim, 'GET', '/v2/snapshots')
@@ -368,7 +459,7 @@ def test_fault_delay_performs_the_operation_late(sim):
     while not sim.snapshots() and time.time() < deadline:
         time.sleep(0.05)
     assert [snap['name'] for snap in sim.snapshots()] == ['late']
-    assert (sim.log()[0]['status'], sim.log()[0]['fault']) == (200, 'delay')
+    assert (sim.log()[0]['status'], sim.log()[0]['fault'], sim.log()[0]['performed']) == (200, 'delay', True)
 
 
 def test_faults_times_skip_order_and_matching(sim):
@@ -389,7 +480,11 @@ def test_faults_list_clear_and_validation(sim):
     assert control(sim, 'GET', '/_sim/faults').json()[0]['kind'] == 'drop'
     assert control(sim, 'DELETE', '/_sim/faults').status == 200
     assert sim.faults() == []
-    for bad in ({'kind': 'explode'}, {'kind': 'status', 'status': 42}, {'kind': 'drop', 'times': 0}, {'kind': 'drop', 'colour': 'red'}, 'drop'):
+    bad_faults = ({'kind': 'explode'}, {'kind': 'status', 'status': 42}, {'kind': 'drop', 'times': 0},
+                  {'kind': 'drop', 'colour': 'red'}, 'drop', {'kind': 'drop', 'after': 'yes'},
+                  {'kind': 'delay', 'after': True}, {'kind': 'malformed', 'after': True},
+                  {'kind': 'cutoff', 'times': 2}, {'kind': 'status', 'method': 'TRACE'})
+    for bad in bad_faults:
         assert_error(control(sim, 'POST', '/_sim/faults', bad), 400, 'parameter_invalid')
 
 
@@ -401,7 +496,8 @@ def test_log_records_api_requests_only_and_never_the_token(sim):
     control(sim, 'GET', '/_sim/config')
     log = control(sim, 'GET', '/_sim/log').json()
     assert len(log) == 2
-    assert set(log[0]) == {'method', 'path', 'query', 'params', 'status', 'fault', 'time'}
+    assert set(log[0]) == {'method', 'path', 'query', 'params', 'status', 'fault', 'performed', 'api_status', 'time'}
+    assert [(entry['performed'], entry['api_status']) for entry in log] == [(True, 200), (True, 401)]
     assert (log[0]['method'], log[0]['path'], log[0]['query'], log[0]['status']) == ('PUT', '/v2/snapshots/snap', {'region': 'lon1'}, 200)
     assert log[0]['params'] == {'region': 'lon1', 'instance_id': WEB_1, 'safe': 'yes'}
     assert log[1]['status'] == 401 and log[0]['time'] <= log[1]['time']
@@ -416,7 +512,8 @@ def test_stats(sim):
     call(sim, 'DELETE', '/v2/snapshots/snap')
     call(sim, 'GET', '/v2/instances')
     stats = control(sim, 'GET', '/_sim/stats').json()
-    assert stats == {'requests': {'GET': 2, 'PUT': 1, 'DELETE': 1}, 'total': 4, 'rate_limited': 0, 'faults_applied': 0}
+    assert stats == {'requests': {'GET': 2, 'PUT': 1, 'DELETE': 1}, 'total': 4, 'rate_limited': 0, 'faults_applied': 0,
+                     'cut_off': False}
 
 
 def test_config_get_set_and_validation(sim):
@@ -424,10 +521,11 @@ def test_config_get_set_and_validation(sim):
     assert config == {'new_seconds': 0.2, 'progress_seconds': 0.2, 'real_shape': False, 'rate_limit': 0, 'rate_window': 60.0,
                       'quota': None, 'fail_names': [], 'time_scale': 1.0, 'current_api': True,
                       'instance_snapshot_states': 'civogo', 'restore_shape': 'flat', 'instance_snapshot_unique_names': False,
-                      'restore_seconds': 2.0}
+                      'restore_seconds': 2.0, 'instance_source_fields': True, 'instances_max_per_page': None}
     updated = control(sim, 'POST', '/_sim/config', {'quota': 5, 'time_scale': 60}).json()
     assert (updated['quota'], updated['time_scale']) == (5, 60)
-    for bad in ({'colour': 1}, {'time_scale': 0}, {'rate_limit': -1}, {'real_shape': 'yes'}, {'fail_names': 'x*'}, [1]):
+    for bad in ({'colour': 1}, {'time_scale': 0}, {'rate_limit': -1}, {'real_shape': 'yes'}, {'fail_names': 'x*'}, [1],
+                {'instance_source_fields': 'no'}):
         assert_error(control(sim, 'POST', '/_sim/config', bad), 400, 'parameter_invalid')
     assert sim.config()['quota'] == 5
 
@@ -490,22 +588,25 @@ def test_ten_thousand_snapshots_are_fast(sim):
 # -- Python API, seed, CLI ---------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('as_dict', [True, False])
-def test_seed_file_formats(tmp_path, as_dict):
+def test_seed_file_formats(tmp_path, as_dict, simulator_factory):
     instances = [{'id': 'fixed-id', 'hostname': 'solo', 'region': 'fra1'}]
     seed_file = tmp_path / 'seed.json'
     seed_file.write_text(json.dumps({'instances': instances} if as_dict else instances))
-    with Simulator(seed=str(seed_file), token='other') as own:
-        items = call(own, 'GET', '/v2/instances', token='other').json()['items']
-    assert items == [{'id': 'fixed-id', 'hostname': 'solo', 'status': 'ACTIVE', 'region': 'FRA1', 'disk_gb': 25, 'template_id': 'ubuntu-jammy'}]
+    own = simulator_factory(seed=str(seed_file), token='other')
+    items = call(own, 'GET', '/v2/instances', token='other').json()['items']
+    assert items == [{'id': 'fixed-id', 'hostname': 'solo', 'status': 'ACTIVE', 'region': 'FRA1', 'disk_gb': 25,
+                      'template_id': 'ubuntu-jammy', 'source_type': 'diskimage', 'source_id': 'ubuntu-jammy',
+                      'snapshot_id': ''}]
 
 
-def test_tls():
-    with Simulator(tls=True, seed=[]) as own:
-        assert own.url.startswith('https://127.0.0.1:')
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
-                                             urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=own.cert_file)))
-        assert call(own, 'GET', '/v2/instances', opener=opener).json()['items'] == []
-        cert_dir = os.path.dirname(own.cert_file)
+def test_tls(simulator_factory):
+    own = simulator_factory(tls=True, seed=[])
+    assert own.url.startswith('https://127.0.0.1:')
+    trusting = ssl.create_default_context(cafile=own.cert_file)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=trusting))
+    assert call(own, 'GET', '/v2/instances', opener=opener).json()['items'] == []
+    cert_dir = os.path.dirname(own.cert_file)
+    own.stop()
     assert not os.path.exists(cert_dir)
 
 

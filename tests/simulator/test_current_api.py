@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from civo_simulator import Simulator
 from current_api import STATE_PRESETS
 from test_civo_simulator import APP_1_NYC, DB_1, WEB_1, assert_error, call, control
 
@@ -17,16 +16,8 @@ RFC3339_Z_RE = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$')
 NEW_SECONDS, PROGRESS_SECONDS = 10, 20
 
 
-@pytest.fixture(scope='module')
-def server():
-    with Simulator(new_seconds=NEW_SECONDS, progress_seconds=PROGRESS_SECONDS) as simulator:
-        yield simulator
-
-
-@pytest.fixture
-def sim(server):
-    server.reset()
-    return server
+# The options of this module's `sim` fixture (tests/simulator/conftest.py).
+SIMULATOR_OPTIONS = {'new_seconds': NEW_SECONDS, 'progress_seconds': PROGRESS_SECONDS}
 
 
 def snapshots_path(instance_id=WEB_1, *rest):
@@ -247,6 +238,7 @@ def test_restore_to_a_new_instance(sim):
                                                       {'state': 'in_progress'}, None)
     [new] = instances_named(sim, 'copy-1')
     assert (new['status'], new['restored_from'], new['region']) == ('BUILDING', snap['id'], 'LON1')
+    assert (new['source_type'], new['source_id'], new['snapshot_id']) == ('instance_snapshot', snap['id'], snap['id'])
     assert instance(sim, WEB_1)['status'] == 'ACTIVE'
     advance(sim, 60)
     assert instance(sim, new['id'])['status'] == 'ACTIVE'
@@ -261,10 +253,21 @@ def test_restore_overwriting_the_source_instance(sim):
     assert (info['overwrite_existing'], info['hostname'], info['from_snapshot']) == (True, 'web-1', snap['id'])
     source = instance(sim, WEB_1)
     assert (source['status'], source['restored_from']) == ('RESTORING', snap['id'])
+    # No source tells what an in-place restore does to these: they stay as they were.
+    assert (source['source_type'], source['source_id'], source['snapshot_id']) == ('diskimage', 'ubuntu-jammy', '')
     assert_error(restore(sim, snap, overwrite_existing=True), 409, 'instance_state_must_be_active_or_shutoff')
     advance(sim, 60)
     assert instance(sim, WEB_1)['status'] == 'ACTIVE'
     assert len(instances_named(sim, 'web-1')) == 1
+
+
+def test_restored_instance_without_source_fields(sim):
+    sim.configure(instance_source_fields=False)
+    snap = complete_snapshot(sim)
+    assert restore(sim, snap, hostname='copy-3').status == 200
+    [new] = instances_named(sim, 'copy-3')
+    assert new['restored_from'] == snap['id'] and not set(new) & {'source_type', 'source_id', 'snapshot_id'}
+    assert instance(sim, new['id']).keys() == new.keys()
 
 
 def test_restore_wrapped_shape(sim):
@@ -391,6 +394,17 @@ def test_schedule_runs_on_the_advanced_clock_and_prunes_only_its_own(sim):
     status = call(sim, 'GET', '/v2/resourcesnapshotschedules/' + schedule['id']).json()['status']
     assert status['last_snapshot']['name'].endswith('40') and status['last_snapshot']['state'] == 'completed'
     assert status['last_snapshot']['id'] == sim.instance_snapshots(WEB_2)[-1]['id']
+
+
+def test_seeded_schedules_obey_the_api_rules(sim):
+    [seeded] = control(sim, 'POST', '/_sim/schedules', [dict(SCHEDULE, id='fixed', paused=True)]).json()
+    assert (seeded['id'], seeded['name'], seeded['paused']) == ('fixed', 'every-ten', True)
+    assert [entry['path'] for entry in sim.log()] == []  # a control, not an API request
+    assert call(sim, 'GET', '/v2/resourcesnapshotschedules/fixed').json() == seeded
+    assert_error(control(sim, 'POST', '/_sim/schedules', [dict(SCHEDULE, cron_expression='*/5 * * * *')]), 400,
+                 'parameter_cron_expression_invalid')
+    assert_error(control(sim, 'POST', '/_sim/schedules', [dict(SCHEDULE, colour='red')]), 400, 'parameter_invalid')
+    assert [schedule['id'] for schedule in sim.schedules()] == ['fixed']
 
 
 def test_paused_schedule_does_not_run_and_put_changes_only_name_description_paused(sim):
