@@ -419,11 +419,11 @@ def fleet_table(fleet):
         ratio = '%.2f' % (row['wall'] / floor_seconds) if floor_seconds else '-'
         rows.append([row['instances'], row['api'], row['kind'], _limit_label(row, settings), row['requests'],
                      '%.2f' % row['per_instance'], _optional(row['floor_requests'], '%d'), row['goal_requests'],
-                     '%.1f' % row['budget_minutes'], row['module_runs'], '%.1f s' % row['wall'],
+                     '%.1f' % row['budget_minutes'], row['module_runs'], '%.1f s' % row['wall'], '%.1f s' % row['cpu'],
                      _optional(floor_seconds, '%.1f s'), ratio,
                      row['answered_429'], _kinds_text(row['by_kind'])])
     header = ['N', 'snapshot API', 'run', 'rate limit', 'requests', 'per instance', 'floor', 'goal', 'Civo minutes',
-              'module runs', 'wall', 'time floor', 'wall / time floor', '429s', 'requests by kind']
+              'module runs', 'wall', 'CPU', 'time floor', 'wall / time floor', '429s', 'requests by kind']
     return _table(header, rows)
 
 
@@ -437,7 +437,7 @@ def _fleet_section(results):
              'before it (a first run, not measured, takes those). no-op: a run with `snapshot_backup_min_interval: %s` '
              'right after, that finds every instance backed up. Requests from the simulator\'s log; Civo minutes = '
              'requests / %d, the minutes of the account\'s budget the run uses; module runs = task results of '
-             'civo.cloud modules, each loop item counted. Scaled clock, k = %g: the rate limit is %d requests per %g s '
+             'civo.cloud modules, each loop item counted; CPU = every process the playbook ran. Scaled clock, k = %g: the rate limit is %d requests per %g s '
              '(Civo: a minute) and a snapshot takes %g s (%g s at Civo\'s pace). Floor: 2N requests; time floor = the '
              'snapshot time, plus 2N / %d x %g s with the rate limit.' % (
                  settings.get('noop_min_interval', '1h'), settings['rate_limit'], settings['time_scale'],
