@@ -102,6 +102,12 @@ def is_module_run(event):
     return str(event.get('action') or '').startswith(FLEET_ACTIONS) and (event['event'] == 'item' or not event['loop'])
 
 
+def module_runs(event):
+    """The module runs behind a task result: those its action plugin reports (civo_snapshot_backup runs its module in
+    steps, one process each), else one."""
+    return (event.get('module_runs') or 1) if is_module_run(event) else 0
+
+
 def tasks_of_run(events, log, end):
     """Per task of the play: its module runs, requests (the log between its start and the next task's) and seconds."""
     starts = [event for event in events if event['event'] == 'start']
@@ -109,7 +115,7 @@ def tasks_of_run(events, log, end):
     for number, start in enumerate(starts):
         until = starts[number + 1]['time'] if number + 1 < len(starts) else end
         mine = [entry for entry in log if start['time'] <= entry['time'] < until]
-        runs = sum(1 for event in events if start['time'] <= event['time'] < until and is_module_run(event))
+        runs = sum(module_runs(event) for event in events if start['time'] <= event['time'] < until)
         tasks.append({'task': start['task'], 'action': start.get('action'), 'module_runs': runs, 'requests': len(mine),
                       'by_kind': request_kinds(mine), 'seconds': until - start['time']})
     return tasks
@@ -200,7 +206,7 @@ def measured_run(bench, fleet, hostnames, hostnames_by_id, api, kind, limited, c
     problems = check_run(label, kind, count, created, deleted, before, after)
     checks.extend(problems)
     floor_requests, goal_requests, floor_seconds = floors(kind, count, limited, fleet)
-    module_runs = sum(1 for event in run['events'] if is_module_run(event))
+    runs = sum(module_runs(event) for event in run['events'])
     span = log[-1]['time'] - log[0]['time'] if log else 0.0
     return {
         'instances': count, 'api': api, 'kind': kind, 'rate_limited': limited,
@@ -209,7 +215,7 @@ def measured_run(bench, fleet, hostnames, hostnames_by_id, api, kind, limited, c
         'floor_requests': floor_requests, 'goal_requests': goal_requests,
         # Requests / 50: minutes of the account's budget at Civo's pace, whatever the time scale.
         'budget_minutes': len(log) / float(CIVO_RATE_LIMIT),
-        'module_runs': module_runs, 'module_runs_goal': MODULE_RUNS_GOAL + waiting_minutes(floor_seconds, fleet),
+        'module_runs': runs, 'module_runs_goal': MODULE_RUNS_GOAL + waiting_minutes(floor_seconds, fleet),
         'wall': run['wall'], 'cpu': run['cpu'], 'request_span': span, 'floor_seconds': floor_seconds,
         'taken': len(created), 'deleted': len(deleted), 'tasks': tasks_of_run(run['events'], log, run['end']),
         'problems': problems,
