@@ -50,7 +50,7 @@ def seconds_left(deadline):
     return deadline - time.time()
 
 
-def wait_until(read, settled, deadline, on_timeout, value=_UNREAD, since=None, pause_at=None):
+def wait_until(read, settled, deadline, on_timeout, value=_UNREAD, since=None, pause_at=None, due=None):
     """read() on the poll schedule until settled(value) is true, and return that value.
 
     value: what was read already (a snapshot just created): it is judged first, and the first read waits one interval;
@@ -60,6 +60,9 @@ def wait_until(read, settled, deadline, on_timeout, value=_UNREAD, since=None, p
     For a wait that goes on over several module runs: since is when it began (time.time()), so that the schedule goes
     on where it is rather than starting over; pause_at is when this run hands back. A poll that would come after it is
     left to the next run: the last value read is returned, not settled (the caller tells by settled()).
+
+    due(value), asked after each read, may name a time (time.time()) for the next poll sooner than the schedule's, when
+    what was read tells when the wait should be over (a fleet's last snapshots); None keeps the schedule.
     """
     if value is _UNREAD:
         value = read()
@@ -71,6 +74,9 @@ def wait_until(read, settled, deadline, on_timeout, value=_UNREAD, since=None, p
         if left <= 0:
             raise on_timeout(value)
         pause = min(interval, left)
+        sooner = due(value) if due is not None else None
+        if sooner is not None:
+            pause = min(pause, max(0.0, sooner - time.time()))
         if pause_at is not None and time.time() + pause > pause_at:
             return value
         time.sleep(pause)

@@ -316,6 +316,8 @@ ROTATE = 'rotate'
 DONE = 'done'
 # A snapshot of the run that the listing no longer holds.
 GONE = 'gone'
+# Seconds after the time the last snapshot of the run should be complete (see completion_due) that it is looked for.
+COMPLETION_MARGIN = 0.5
 
 
 def utc_now():
@@ -365,8 +367,8 @@ class FleetBackup(CivoResource):
         timestamp = run_timestamp(now, self.snapshots.name)
         entries = plan_entries(self.params, timestamp)
         state = dict(timestamp=timestamp, started_at=now.timestamp(), deadline=now.timestamp() + self.params['wait_timeout'],
-                     first_start=None, entries=entries, phase=START, snapshots={}, recent=[], failures=[], doomed=None,
-                     deleted=[])
+                     first_start=None, started={}, completion_due=None, entries=entries, phase=START, snapshots={},
+                     recent=[], failures=[], doomed=None, deleted=[])
         problems = resolve(entries, self.instances.all(), self.api.region)
         if problems:
             self.run_state = state
@@ -414,7 +416,8 @@ class FleetBackup(CivoResource):
             else:
                 self.changed = True
                 state['snapshots'][entry['label']] = dict(snapshot, hostname=snapshot.get('hostname') or entry['hostname'])
-                state['first_start'] = state['first_start'] or time.time()
+                state['started'][entry['label']] = time.time()
+                state['first_start'] = state['first_start'] or state['started'][entry['label']]
             if self.out_of_time():
                 return False
         if state['failures']:
@@ -434,7 +437,7 @@ class FleetBackup(CivoResource):
     def wait(self):
         state = self.run_state
         current = wait_until(self.poll, self.settled, state['deadline'], self.timed_out, value=state['snapshots'],
-                             since=state['first_start'] or state['started_at'], pause_at=self.pause_at)
+                             since=state['first_start'] or state['started_at'], pause_at=self.pause_at, due=self.completion_due)
         state['snapshots'] = current
         if not self.settled(current):
             return False
@@ -457,6 +460,27 @@ class FleetBackup(CivoResource):
             found = by_id.get(snapshot.get('id')) or by_name.get((snapshot.get('instance_id'), snapshot['name']))
             current[label] = found or dict(snapshot, status=GONE)
         return current
+
+    def completion_due(self, current):
+        """When the last snapshot of the run should be complete, once a poll finds some complete and some still being
+        taken; None before, and once that time is past (the poll schedule goes on).
+
+        The snapshots of a fleet take about as long as each other, and were started one after another: the one started
+        last among those complete took at most the time from its start to this poll, so the one started last of all
+        should be complete that long after its start. One poll then, rather than the schedule's next, which may be up to
+        15 s later; if the estimate is early, one request more.
+        """
+        state = self.run_state
+        if state['completion_due'] is None:
+            started = state['started']  # the snapshots this run started, on its own clock (the API's is in whole seconds)
+            complete = [started[label] for label, snapshot in current.items() if label in started and snapshot['status'] == COMPLETE]
+            pending = [started[label] for label, snapshot in current.items()
+                       if label in started and snapshot['status'] in PENDING_STATUSES]
+            if not complete or not pending:
+                return None
+            took_at_most = time.time() - max(complete)
+            state['completion_due'] = max(pending) + took_at_most + COMPLETION_MARGIN
+        return state['completion_due'] if state['completion_due'] > time.time() else None
 
     @staticmethod
     def settled(current):

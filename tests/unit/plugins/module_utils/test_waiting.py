@@ -143,3 +143,15 @@ def test_the_deadline_still_wins_over_pause_at(clock):
     with pytest.raises(WaitFailed):
         wait_until(read, lambda value: False, deadline_in(5), timeout, value='new', since=clock.now, pause_at=clock.now + 60)
     assert sum(clock.slept) == pytest.approx(5)
+
+
+def test_due_may_bring_the_next_poll_forward_but_never_pushes_it_back(clock):
+    read = Reads('new', 'complete')
+    start = clock.now
+    hints = [start + 0.4, start + 100.0]  # asked after each value judged: sooner than the schedule's 1 s, then later
+
+    def due(value):
+        return hints.pop(0) if hints else None
+
+    assert wait_until(read, lambda value: value == 'complete', deadline_in(60), timeout, value='new', due=due) == 'complete'
+    assert clock.slept == pytest.approx([0.4, 1.5]) and read.count == 2

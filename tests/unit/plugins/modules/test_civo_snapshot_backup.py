@@ -151,3 +151,26 @@ def test_the_deprecated_poll_interval_warns_and_does_nothing_else(civo, run, mon
     assert not failed
     assert len(deprecations) == 1 and 'poll_interval' in deprecations[0][0]
     assert deprecations[0][1] == {'version': '1.0.0', 'collection_name': 'civo.cloud'}
+
+
+def test_once_some_are_complete_the_last_is_looked_for_when_it_should_be_complete(civo, run, clock, monkeypatch):
+    civo.polls_to_complete = 100  # nothing completes by itself: the test says which is complete when
+    answer, polls, start = civo.request, [], clock.now
+
+    def region(method, path, **kwargs):
+        if method == 'PUT':
+            clock.sleep(2.0)  # web-1 is started 2 s in, web-2 4 s in
+        if method == 'GET' and path == '/v2/snapshots':
+            polls.append(clock.now - start)
+            names = sorted(civo.snapshots)
+            if len(polls) == 1:
+                civo.snapshots[names[0]]['status'] = 'complete'  # web-1, 2.5 s after its start
+            if len(polls) == 3:
+                civo.snapshots[names[1]]['status'] = 'complete'
+        return answer(method, path, **kwargs)
+    monkeypatch.setattr(civo, 'request', region)
+    result, failed = run(civo_snapshot_backup, backup())
+    assert not failed and result['counts']['taken'] == 2
+    # The schedule from web-1's start: 4.5 s (the rest of its second interval, after the starts), then 6.75 s. web-1 took
+    # at most 2.5 s, so web-2 (started at 4 s) is looked for at 4 + 2.5 + 0.5 s, before the schedule's 10.125 s.
+    assert polls == pytest.approx([4.5, 6.75, 7.0])
