@@ -334,9 +334,10 @@ class FleetBackup(CivoResource):
     """One backup run over a fleet, in phases (start, wait, rotate), as far as this step's time allows.
 
     self.run_state is what a later step needs (it goes back to the action plugin and returns in the option step):
-    timestamp, started_at, deadline, first_start (when the first snapshot was started: the wait's schedule counts from
-    it), entries (the resolved instances), phase, snapshots ({label: the run's snapshot of that instance, latest state}),
-    recent (the labels skipped because of min_interval), failures, doomed (left to delete) and deleted.
+    timestamp, started_at, deadline, entries (the resolved instances), phase, snapshots ({label: the run's snapshot of
+    that instance, latest state}), recent (the labels skipped because of min_interval), started ({label: when this run
+    started its snapshot}), first_start (the wait's schedule counts from it), completion_due (see completion_due()),
+    failures, doomed (left to delete) and deleted.
     """
 
     def run(self):
