@@ -15,6 +15,8 @@ Cases (numbers as in the issue):
   3. requests per operation, from the simulator's request log
   4. wait: from the snapshot turning complete to the task returning, and polls, for 5 s, 60 s and 10 min snapshots
   5. start-up: what the module's imports cost over a bare AnsibleModule (ansible.builtin.ping)
+  6. fleet: the role snapshot_backup over N instances, requests, module runs and wall time against the floor, with and
+     without the rate limit (bench_fleet.py; issue 22)
 Timed playbooks run in rounds, each round in a rotated order, so that drifting machine load hits every side alike.
 The exit code is non-zero only when the benchmark itself breaks (a playbook fails, a check shows that a run did not do
 what it is timed for), never because a goal is missed.
@@ -35,6 +37,7 @@ import tempfile
 import time
 import urllib.request
 
+import bench_fleet
 import bench_playbooks as pb
 import bench_report
 
@@ -99,6 +102,7 @@ class Bench:
         self.work = work_dir
         self.sim = Simulator(new_seconds=0.3, progress_seconds=1.2).start()
         self.url = self.sim.url
+        self.token = TOKEN
         self.python = sys.executable
         self.ansible_playbook = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
         if not os.path.exists(self.ansible_playbook):
@@ -149,7 +153,7 @@ class Bench:
         _base, _sep, variant = kind.partition('@')
         return {'ANSIBLE_COLLECTIONS_PATH': self.variants[variant]} if variant else {}
 
-    def run_playbook(self, label, text, env=None, clock=False):
+    def run_playbook(self, label, text, env=None, clock=False, timeout=PLAYBOOK_TIMEOUT):
         """Run one playbook; returns wall and CPU seconds (every process it started) and, with clock, task events."""
         self.counter += 1
         path = os.path.join(self.work, '%03d-%s.yml' % (self.counter, label.replace('@', '-')))
@@ -167,9 +171,9 @@ class Bench:
         with open(log_path, 'w', encoding='utf-8') as log_file:
             try:
                 code = subprocess.run([self.ansible_playbook, '-i', self.inventory, path], stdout=log_file, stderr=subprocess.STDOUT,
-                                      env=self.env(**extra), cwd=self.work, timeout=PLAYBOOK_TIMEOUT, check=False).returncode
+                                      env=self.env(**extra), cwd=self.work, timeout=timeout, check=False).returncode
             except subprocess.TimeoutExpired as e:
-                raise BenchError('%s: no end after %d s (see %s)' % (label, PLAYBOOK_TIMEOUT, log_path)) from e
+                raise BenchError('%s: no end after %d s (see %s)' % (label, timeout, log_path)) from e
         end_epoch = time.time()
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -534,13 +538,52 @@ def parse_args(argv):
     parser.add_argument('--quick', action='store_true', help='every case in miniature (< 60 s); only a broken benchmark fails')
     parser.add_argument('--output', default=OUTPUT_DIR, help='folder for results.json, results.md and the plot (default %(default)s)')
     parser.add_argument('--plot', help='also write the wait plot (SVG) to this path, e.g. docs/performance-wait.svg')
-    parser.add_argument('--only', help='comma-separated subset of cases: per-task,startup,requests,wait')
+    parser.add_argument('--only', help='comma-separated subset of cases: per-task,startup,requests,wait,fleet')
     parser.add_argument('--rounds', type=int, help='timed rounds of cases 1 and 2 (default 5; 1 with --quick): more rounds, steadier medians')
     parser.add_argument('--keep', action='store_true', help='keep the work folder (playbooks, logs, payloads)')
     parser.add_argument('--compare', action='append', default=[], metavar='LABEL=PATH',
                         help='also time the collection under this collections path in the same rounds (per-task and start-up cases), '
                              'e.g. after=/tmp/patched; repeatable')
+    fleet = parser.add_argument_group('case 6, the role over a fleet')
+    fleet.add_argument('--fleet-sizes', type=_sizes, metavar='N,N',
+                       help='instances of each run (default 10,100,1000; 3 with --quick)')
+    fleet.add_argument('--fleet-apis', type=_apis, metavar='API,API',
+                       help='snapshot APIs: account,instance (default both)')
+    fleet.add_argument('--fleet-rate-limit', choices=('both', 'on', 'off'),
+                       help='runs without and with the rate limit of %d requests a (scaled) minute '
+                            '(default both; off with --quick)' % bench_fleet.CIVO_RATE_LIMIT)
+    fleet.add_argument('--fleet-time-scale', type=_positive_float, default=10.0, metavar='K',
+                       help='divide the rate-limit minute and the snapshots\' duration by K '
+                            '(default %(default)g: 50 requests per 6 s)')
     return parser.parse_args(argv)
+
+
+def _sizes(text):
+    try:
+        sizes = [int(item) for item in text.split(',') if item.strip()]
+    except ValueError:
+        sizes = []
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError('want whole numbers of at least 1, comma-separated (10,100); got %r' % text)
+    return sizes
+
+
+def _apis(text):
+    apis = [item.strip() for item in text.split(',') if item.strip()]
+    if not apis or set(apis) - set(bench_fleet.SNAPSHOT_APIS):
+        choices = ' or '.join(bench_fleet.SNAPSHOT_APIS)
+        raise argparse.ArgumentTypeError('want %s, separated by commas; got %r' % (choices, text))
+    return apis
+
+
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError('want a number above 0, got %r' % text)
+    return value
 
 
 def collections_path_under_test():
@@ -577,7 +620,7 @@ def main(argv=None):
             sys.stderr.write('--compare wants LABEL=PATH with LABEL a plain word, got %r\n' % item)
             return 2
         compare.append((label, collections_path_or_exit(path)))
-    cases = ('per-task', 'startup', 'requests', 'wait')
+    cases = ('per-task', 'startup', 'requests', 'wait', 'fleet')
     selected = [case.strip() for case in args.only.split(',')] if args.only else list(cases)
     unknown = set(selected) - set(cases)
     if unknown:
@@ -601,6 +644,8 @@ def main(argv=None):
         'load_before': os.getloadavg(), 'ansible_core': ansible_core_version(),
         'settings': dict(vars(settings)),
     }}
+    limits = {'both': [False, True], 'on': [True], 'off': [False]}.get(args.fleet_rate_limit)
+    fleet = bench_fleet.FleetSettings(args.quick, args.fleet_sizes, args.fleet_apis, limits, args.fleet_time_scale)
     checks = []
     started = time.perf_counter()
     bench = Bench(collections_path, work, compare)
@@ -608,12 +653,15 @@ def main(argv=None):
     results['meta']['poll_schedule'] = poll_schedule(collections_path)
     broken = None
     try:
-        steps = (('per-task', case_per_task), ('startup', case_startup_and_memory), ('requests', case_requests), ('wait', case_wait))
+        steps = (('per-task', case_per_task), ('startup', case_startup_and_memory), ('requests', case_requests),
+                 ('wait', case_wait), ('fleet', bench_fleet.case_fleet))
         for name, step in steps:
             if name in selected:
                 step_started = time.perf_counter()
                 if name == 'requests':
                     step(bench, results, checks)
+                elif name == 'fleet':
+                    step(bench, fleet, results, checks, progress)
                 else:
                     step(bench, settings, results, checks)
                 results['meta'].setdefault('case_seconds', {})[name] = time.perf_counter() - step_started

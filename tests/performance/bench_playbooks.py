@@ -10,6 +10,7 @@ PING = 'ansible.builtin.ping'
 URI = 'ansible.builtin.uri'
 SNAPSHOT = 'civo.cloud.civo_snapshot'
 SNAPSHOT_INFO = 'civo.cloud.civo_snapshot_info'
+SNAPSHOT_BACKUP = 'civo.cloud.snapshot_backup'
 CIVO_GROUP = 'group/civo.cloud.civo'
 
 
@@ -18,6 +19,8 @@ def _scalar(value):
         return 'true' if value else 'false'
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, list):
+        return json.dumps([str(item) for item in value])  # a JSON list of strings is a valid YAML flow sequence
     return json.dumps(str(value))  # a JSON string is a valid YAML double-quoted scalar
 
 
@@ -52,9 +55,30 @@ def playbook(name, tasks, module_defaults=None):
     return '\n'.join(lines) + '\n'
 
 
+def role_play(name, role, role_vars, module_defaults=None):
+    """A one-play playbook on localhost that applies one role with its variables, as a user writes it under `roles:`."""
+    lines = ['---', '- name: %s' % _scalar(name), '  hosts: localhost', '  gather_facts: false']
+    if module_defaults:
+        lines.append('  module_defaults:')
+        lines.extend(_mapping(module_defaults, 4))
+    lines += ['  roles:', '    - role: %s' % role]
+    lines.extend(_mapping(role_vars, 6))
+    return '\n'.join(lines) + '\n'
+
+
 def civo_defaults(api_url, token):
     """What a user of the collection writes once per play."""
     return {CIVO_GROUP: {'api_url': api_url, 'api_token': token}}
+
+
+def fleet_backup(hostnames, prefix, snapshot_api, api_url, token, min_interval=None):
+    """The role snapshot_backup over a fleet, keep 1, as a nightly job writes it; min_interval makes a rerun a no-op."""
+    role_vars = {'snapshot_backup_instances': list(hostnames), 'snapshot_backup_prefix': prefix,
+                 'snapshot_backup_keep': 1, 'snapshot_backup_snapshot_api': snapshot_api}
+    if min_interval:
+        role_vars['snapshot_backup_min_interval'] = min_interval
+    name = 'Back up %d instances (snapshot_api %s)' % (len(hostnames), snapshot_api)
+    return role_play(name, SNAPSHOT_BACKUP, role_vars, civo_defaults(api_url, token))
 
 
 def uri_defaults(token):

@@ -7,6 +7,7 @@ import shutil
 
 GOAL_SNAPSHOT_RATIO = 0.95
 GOAL_INFO_RATIO = 1.10
+LIMITED_WALL_GOAL = 1.2  # case 6: a rate-limited fleet run within 1.2 x its time floor
 RATE_LIMIT_PER_MINUTE = 50
 
 
@@ -71,7 +72,7 @@ def goals(results):
         found.append(('4', '%s: noticed by the first poll after completion, <= %d requests/min' % (_duration(row['duration']), RATE_LIMIT_PER_MINUTE),
                       'delay %.1f s (interval %.1f s), %d polls, max %d requests/min' % (
                           row['delay_sim'], row['interval_sim'], row['polls'], row['max_requests_per_sim_minute']), row['met']))
-    return found
+    return found + _fleet_goals(results)
 
 
 def _duration(seconds):
@@ -244,7 +245,7 @@ def markdown(results):
         lines += ['## Goals', ''] + _table(['case', 'goal', 'measured', ''], [[case, goal, measured, _met(met)] for case, goal, measured, met in found])
         lines.append('')
     lines += _per_task_section(results) + _payload_section(results) + _requests_section(results) + _wait_section(results)
-    lines += _imports_section(results)
+    lines += _imports_section(results) + _fleet_section(results)
     if results.get('checks'):
         lines += ['## Benchmark problems', ''] + ['- %s' % check for check in results['checks']] + ['']
     return '\n'.join(lines)
@@ -358,3 +359,113 @@ def write_all(results, output_dir, plot_path=None):
             shutil.copyfile(svg_path, plot_path)
             written.append(plot_path)
     return written
+
+
+# --------------------------------------------------------------------------------------------------- case 6, fleet
+
+def _fleet_groups(runs):
+    """The runs grouped by (instances, snapshot API), in the order they ran."""
+    groups = {}
+    for row in runs:
+        groups.setdefault((row['instances'], row['api']), []).append(row)
+    return groups
+
+
+def _run_label(row):
+    return row['kind'] + (' (limit)' if row['rate_limited'] else '')
+
+
+def _fleet_goals(results):
+    """Per fleet size and API: requests (steady <= 2N + 5, no-op <= 3), module runs, the rate-limited wall time."""
+    fleet = results.get('fleet')
+    if not fleet:
+        return []
+    found = []
+    for (count, api), rows in _fleet_groups(fleet['runs']).items():
+        where = 'N=%d, %s API' % (count, api)
+        found.append(('6', '%s: requests, steady <= 2N + 5 = %d, no-op <= 3' % (where, 2 * count + 5),
+                      ', '.join('%s %d' % (_run_label(row), row['requests']) for row in rows),
+                      all(row['requests'] <= row['goal_requests'] for row in rows)))
+        found.append(('6', '%s: module runs <= 10 a run (+1 a minute of waiting)' % where,
+                      ', '.join('%s %d' % (_run_label(row), row['module_runs']) for row in rows),
+                      all(row['module_runs'] <= row['module_runs_goal'] for row in rows)))
+        for row in rows:
+            if row['rate_limited'] and row['kind'] == 'steady':
+                ratio = row['wall'] / row['floor_seconds']
+                found.append(('6', '%s: rate-limited steady run within %.1f x its time floor (%.1f s)' % (
+                    where, LIMITED_WALL_GOAL, row['floor_seconds']), '%.1f s = %.2f x' % (row['wall'], ratio),
+                    ratio <= LIMITED_WALL_GOAL))
+    return found
+
+
+def _limit_label(row, settings):
+    return '%d per %g s' % (settings['rate_limit'], settings['window_seconds']) if row['rate_limited'] else 'none'
+
+
+def _kinds_text(by_kind):
+    return ', '.join('%d %s' % (number, kind) for kind, number in by_kind.items())
+
+
+def _optional(value, text):
+    return '-' if value is None else text % value
+
+
+def fleet_table(fleet):
+    """The fleet runs as a markdown table (also what docs/performance.md shows)."""
+    settings = fleet['settings']
+    rows = []
+    for row in fleet['runs']:
+        floor_seconds = row['floor_seconds']
+        ratio = '%.2f' % (row['wall'] / floor_seconds) if floor_seconds else '-'
+        rows.append([row['instances'], row['api'], row['kind'], _limit_label(row, settings), row['requests'],
+                     '%.2f' % row['per_instance'], _optional(row['floor_requests'], '%d'), row['goal_requests'],
+                     '%.1f' % row['budget_minutes'], row['module_runs'], '%.1f s' % row['wall'], '%.1f s' % row['cpu'],
+                     _optional(floor_seconds, '%.1f s'), ratio,
+                     row['answered_429'], _kinds_text(row['by_kind'])])
+    header = ['N', 'snapshot API', 'run', 'rate limit', 'requests', 'per instance', 'floor', 'goal', 'Civo minutes',
+              'module runs', 'wall', 'CPU', 'time floor', 'wall / time floor', '429s', 'requests by kind']
+    return _table(header, rows)
+
+
+def _fleet_section(results):
+    fleet = results.get('fleet')
+    if not fleet:
+        return []
+    settings = fleet['settings']
+    lines = ['## 6. Fleet backups: the role snapshot_backup over N instances', '',
+             'keep 1, in steady state: each measured run takes one snapshot per instance and deletes the one taken '
+             'before it (a first run, not measured, takes those). no-op: a run with `snapshot_backup_min_interval: %s` '
+             'right after, that finds every instance backed up. Requests from the simulator\'s log; Civo minutes = '
+             'requests / %d, the minutes of the account\'s budget the run uses; module runs = task results of '
+             'civo.cloud modules, each loop item counted; CPU = every process the playbook ran. Scaled clock, k = %g: the rate limit is %d requests per %g s '
+             '(Civo: a minute) and a snapshot takes %g s (%g s at Civo\'s pace). Floor: 2N requests; time floor = the '
+             'snapshot time, plus 2N / %d x %g s with the rate limit.' % (
+                 settings.get('noop_min_interval', '1h'), settings['rate_limit'], settings['time_scale'],
+                 settings['rate_limit'], settings['window_seconds'], settings['snapshot_wall_seconds'],
+                 settings['snapshot_seconds'], settings['rate_limit'], settings['window_seconds']), '']
+    lines += fleet_table(fleet)
+    firsts = fleet.get('first_runs') or []
+    if firsts:
+        lines += ['', 'First runs (not measured, no rate limit): %s.' % '; '.join(
+            'N=%d %s %d requests, %d module runs, %.1f s' % (
+                row['instances'], row['api'], row['requests'], row['module_runs'], row['wall']) for row in firsts)]
+    lines += ['']
+    biggest = max(row['instances'] for row in fleet['runs']) if fleet['runs'] else None
+    for row in fleet['runs']:
+        if row['instances'] == biggest and row['kind'] == 'steady':
+            lines += _fleet_tasks(row, settings)
+    return lines
+
+
+def _fleet_tasks(row, settings):
+    """Where one run's module runs, requests and seconds went, task by task."""
+    lines = ['### Where a steady run goes: N=%d, %s API, rate limit %s' % (
+        row['instances'], row['api'], _limit_label(row, settings)), '',
+        'Each task of the role that ran a module or sent a request; seconds from its start to the next task\'s.', '']
+    tasks = [task for task in row['tasks'] if task['module_runs'] or task['requests']]
+    lines += _table(['task', 'module runs', 'requests', 'seconds', 'requests by kind'],
+                    [[task['task'].split(' : ', 1)[-1], task['module_runs'], task['requests'], '%.1f' % task['seconds'],
+                      _kinds_text(task['by_kind'])] for task in tasks])
+    other = row['wall'] - sum(task['seconds'] for task in tasks)
+    return lines + ['', 'The rest of the %.1f s (ansible-playbook start-up, the role\'s other tasks): %.1f s.' % (
+        row['wall'], other), '']

@@ -1,8 +1,10 @@
 """Benchmark helper: a callback that writes when each task started and returned, one JSON line per event.
 
 Enabled only by the benchmark (ANSIBLE_CALLBACK_PLUGINS pointing here, ANSIBLE_CALLBACKS_ENABLED=task_clock) for the
-runs that need the moment a task returned to the controller (the wait case) or need to split the simulator's request
-log by task (the requests case). Never enabled for timed runs: it would add its own cost to every task.
+runs that need the moment a task returned to the controller (the wait case), need to split the simulator's request
+log by task (the requests case) or count module runs (the fleet case: a loop's items are events of their own, 'item').
+Never enabled for the timed rounds of cases 1 and 2: there it would add its own cost (a line written) to every task; a
+fleet run's tasks last far longer than that.
 """
 
 import json
@@ -35,12 +37,14 @@ class CallbackModule(CallbackBase):
                 clock_file.write(json.dumps(entry) + '\n')
 
     def v2_playbook_on_task_start(self, task, is_conditional):
-        self._write({'event': 'start', 'time': time.time(), 'task': task.get_name()})
+        self._write({'event': 'start', 'time': time.time(), 'task': task.get_name(), 'action': _action(task)})
 
-    def _returned(self, result, status):
+    def _returned(self, result, status, event='return'):
         body = result.result
         snapshot = body.get('snapshot') if isinstance(body.get('snapshot'), dict) else {}
-        self._write({'event': 'return', 'time': time.time(), 'task': result.task_name, 'status': status,
+        # A loop's own return carries every item's result in 'results'; the items were events of their own.
+        self._write({'event': event, 'time': time.time(), 'task': result.task_name, 'action': _action(result.task),
+                     'status': status, 'loop': isinstance(body.get('results'), list),
                      'changed': bool(body.get('changed')), 'snapshot_status': snapshot.get('status'), 'msg': body.get('msg')})
 
     def v2_runner_on_ok(self, result):
@@ -54,3 +58,17 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_on_unreachable(self, result):
         self._returned(result, 'unreachable')
+
+    def v2_runner_item_on_ok(self, result):
+        self._returned(result, 'ok', event='item')
+
+    def v2_runner_item_on_failed(self, result):
+        self._returned(result, 'failed', event='item')
+
+    def v2_runner_item_on_skipped(self, result):
+        self._returned(result, 'skipped', event='item')
+
+
+def _action(task):
+    """The module or action a task runs, by its full name (civo.cloud.civo_snapshot) when Ansible resolved it."""
+    return getattr(task, 'resolved_action', None) or getattr(task, 'action', None)
