@@ -71,8 +71,8 @@ def is_restoring_from(instance, snapshot_id):
     return restored_from in (None, '', snapshot_id)
 
 
-# Where civogo's Instance says it was built from (current-api.md 6); restored_from is the simulator's own name for it.
-SOURCE_ID_FIELDS = ('snapshot_id', 'source_id', 'restored_from')
+# Where civogo's Instance says it was built from (current-api.md 6).
+SOURCE_ID_FIELDS = ('snapshot_id', 'source_id')
 
 
 def built_from(instance, snapshot_id):
@@ -85,7 +85,7 @@ def built_from(instance, snapshot_id):
 
 def source_of(instance):
     """What an instance's record says it was built from, in words ('diskimage ubuntu-jammy')."""
-    words = [instance.get('source_type'), instance.get('source_id') or instance.get('snapshot_id') or instance.get('restored_from')]
+    words = [instance.get('source_type'), instance.get('source_id') or instance.get('snapshot_id')]
     return ' '.join(word for word in words if word) or 'an unknown source'
 
 

@@ -339,8 +339,8 @@ def import_group(module):
 KEY_IMPORTS = (
     'ansible.module_utils.basic',
     'requests',
-    'ansible_collections.civo.cloud.plugins.module_utils.civo_api',
-    'ansible_collections.civo.cloud.plugins.module_utils.snapshot_account',
+    'ansible_collections.civo.cloud.plugins.module_utils.client',
+    'ansible_collections.civo.cloud.plugins.module_utils.account_snapshots',
     'ansible.module_utils.urls',
 )
 
@@ -461,7 +461,7 @@ def poll_schedule(collections_path, horizon=3600.0):
     """The module's poll times after the PUT (cumulative sleeps), read from its own code: [(time, interval)]."""
     sys.path.insert(0, collections_path)
     try:
-        from ansible_collections.civo.cloud.plugins.module_utils.snapshot_common import poll_intervals  # pylint: disable=import-outside-toplevel
+        from ansible_collections.civo.cloud.plugins.module_utils.waiting import poll_intervals  # pylint: disable=import-outside-toplevel
         intervals = poll_intervals()
         schedule, elapsed = [], 0.0
         while elapsed < horizon:

@@ -197,8 +197,8 @@ def _imports_section(results):
     lines = ['## 5. Start-up: imports of each module process (python -X importtime on the real payload; medians, ms)', '']
     payloads = results.get('payloads', {}).get('small', {}).get('summary', {})
     keys = (('ansible.module_utils.basic', 'AnsibleModule (basic)'), ('requests', 'requests'),
-            ('ansible_collections.civo.cloud.plugins.module_utils.civo_api', 'civo_api (incl. requests)'),
-            ('ansible_collections.civo.cloud.plugins.module_utils.snapshot_account', 'snapshot_account'),
+            ('ansible_collections.civo.cloud.plugins.module_utils.client', 'client (incl. requests)'),
+            ('ansible_collections.civo.cloud.plugins.module_utils.account_snapshots', 'account_snapshots'),
             ('ansible.module_utils.urls', 'ansible.module_utils.urls'))
     rows = []
     for name in _payload_names(results):

@@ -15,8 +15,9 @@ After every phase each cell's state is judged (judge_state, judge_cell):
   - no complete snapshot is lost: each complete snapshot of the start is still there, unless a complete replacement of
     the same name exists, or the row's purpose allows losing it at that point (deleting it, the account API's own
     overwrite, rotation once every instance of the fleet has a newer complete backup);
-  - no schedule is lost: each schedule of the start exists with its old or its new settings; a schedule no row
-    explains (a temporary replacement) may exist after the faulty run only;
+  - no schedule is lost: each schedule of the start exists with its old or its new settings (after the faulty run also
+    as its replacement NAME-replacement, which recreate renames once the old one is gone); a schedule no row explains
+    (a temporary replacement) may exist after the faulty run only;
   - nothing is duplicated: never two schedules of one name, two instances of one hostname, or two snapshots of one
     name on one instance that the runs made (a superseded one of the start may wait for its replacement in run 1);
     after the re-run, never two snapshots of one name on one instance at all;
@@ -27,9 +28,8 @@ HTTP status; the re-run reaches the row's goal; the third run is changed: false 
 (except rows whose every run is a change by design: see Row.every_run_changes). The faulted request must really have
 been sent in the faulty run, or the cell proves nothing and fails.
 
-Adding a request costs one Row in ROWS. The cells that fail today for a known bug are in EXPECTED_FAILURES. The
-matrix is written to tests/output/reliability/failure_paths.md and copied into docs/reliability.md by
-`python3 tests/reliability/failure_paths_doc.py REPORT`.
+Adding a request costs one Row in ROWS. The matrix is written to tests/output/reliability/failure_paths.md and copied
+into docs/reliability.md by `python3 tests/reliability/failure_paths_doc.py REPORT`.
 """
 
 import collections
@@ -239,6 +239,8 @@ INSTANCE_SNAPSHOT_PATH = '/v2/instances/%s/snapshots' % WEB_1
 SCHEDULE = {'id': 'mx-nightly-id', 'name': 'mx-nightly', 'description': 'old', 'cron_expression': '0 3 * * *',
             'retention': {'max_snapshots': 3}, 'instances': [{'instance_id': WEB_1, 'include_volumes': False}]}
 SCHEDULES_PATH = '/v2/resourcesnapshotschedules'
+# The temporary name of a schedule's replacement while civo_snapshot_schedule's recreate replaces it.
+REPLACEMENT_NAME = '%s-replacement'
 BASE_SNAPSHOT = dict(INSTANCE_SNAPSHOT, id='mx-base-id', name='mx-base')
 FLEET = (WEB_1, WEB_2, DB_1)
 
@@ -361,38 +363,8 @@ BYSTANDERS = {
 }
 
 
-# The cells that fail on the code of today, each for a bug it shows. The test expects them to fail (strict xfail), so
-# that the suite stays green until a fix lands and then fails on the cell the fix repairs: remove its entry then.
-KNOWN_BUGS = {
-    'post resent': 'the client resends a POST whose answer was lost, as it retries every method (civo_api.py)',
-    'recreate deletes first': 'civo_snapshot_schedule recreate deletes the old schedule before the new one exists',
-    'no rename yet': 'recreate sends no PUT today; the order being built: POST (temporary name), DELETE, PUT (rename)',
-    'schedule delete 404': 'civo_snapshot_schedule fails when the retry of a DELETE it already carried out gets a 404',
-}
-LOST_OR_CUT = ('lost_drop', 'lost_502', 'cutoff')
-EXPECTED_FAILURES = {
-    'instance_create': dict.fromkeys(LOST_OR_CUT, 'post resent'),
-    'instance_retake_post': dict.fromkeys(LOST_OR_CUT, 'post resent'),
-    'schedule_create': dict.fromkeys(LOST_OR_CUT, 'post resent'),
-    'schedule_recreate_post': dict(dict.fromkeys(LOST_OR_CUT, 'post resent'),
-                                   **dict.fromkeys(('refused_422', 'failing_503'), 'recreate deletes first')),
-    'schedule_recreate_delete': dict(dict.fromkeys(('lost_drop', 'lost_502'), 'schedule delete 404'),
-                                     cutoff='recreate deletes first'),
-    'schedule_recreate_put': dict.fromkeys([case.slug for case in CASES], 'no rename yet'),
-    'schedule_delete': dict.fromkeys(('lost_drop', 'lost_502'), 'schedule delete 404'),
-    'restore_new': dict.fromkeys(LOST_OR_CUT, 'post resent'),
-    'restore_in_place': dict.fromkeys(LOST_OR_CUT, 'post resent'),
-    'role_instance_take': dict.fromkeys(LOST_OR_CUT, 'post resent'),
-}
-
-
 def cell_name(row, case):
     return 'fp__%s__%s' % (row.slug, case.slug)
-
-
-def expected_failure(row, case):
-    """The known bug a cell fails for today, or None."""
-    return EXPECTED_FAILURES.get(row.slug, {}).get(case.slug)
 
 
 # -- reading a simulator's state -------------------------------------------------------------------------------------
@@ -495,8 +467,12 @@ def judge_schedules(row, start, state, phase):
     for schedule in start['schedules']:
         old = schedule_settings(schedule)
         new = dict(old, **row.schedule_changes.get(old['name'], {}))
+        # recreate makes the replacement under this name, deletes the old one, then renames it: a run stopped between
+        # the two leaves the replacement (running, with the new settings), which the re-run renames.
+        replacement = dict(new, name=REPLACEMENT_NAME % new['name'])
         explained.update((old['name'], new['name']))
-        if old['name'] != row.schedule_deleted and old not in settings_now and new not in settings_now:
+        held = old in settings_now or new in settings_now or (phase == 1 and replacement in settings_now)
+        if old['name'] != row.schedule_deleted and not held:
             problems.append("schedule '%s' lost: none has its old or its new settings (schedules: %s)" % (
                 old['name'], show_schedules(settings_now)))
     if phase > 1:
@@ -677,11 +653,8 @@ def report(result):
     for row in ROWS:
         marks = []
         for case in CASES:
-            problems, bug = result.verdicts[cell_name(row, case)], expected_failure(row, case)
-            if problems:
-                marks.append('**FAIL** (%s)' % bug if bug else '**FAIL**')
-            else:
-                marks.append('pass (fixed: %s)' % bug if bug else 'pass')
+            problems = result.verdicts[cell_name(row, case)]
+            marks.append('**FAIL**' if problems else 'pass')
             if problems:
                 failures.append('- %s, %s: %s' % (row.title, case.title, readable('; '.join(problems))))
         lines.append([row.title, '`%s`' % readable(row.request), row.checks] + marks)
@@ -691,20 +664,13 @@ def report(result):
                'cells each, forks %d, api_retries=%d, api_timeout=%ds: %s.' % (
                    passed, len(result.verdicts), len(ROWS), len(CASES), len(result.cells), FORKS, API_RETRIES,
                    API_TIMEOUT, walls), '']
-    legend = ['', 'The bugs the failing cells show (the test expects these cells to fail):', '']
-    legend += ['- *%s*: %s' % (bug, text) for bug, text in KNOWN_BUGS.items()]
-    details = ['', 'What each failing cell found (state after each run, requests sent):', ''] + failures
-    if not failures:
-        details = []
-    REPORT.add('failure_paths', 'Failure-path matrix', summary + table(header, lines) + legend + details)
+    details = ['', 'What each failing cell found (state after each run, requests sent):', ''] + failures if failures else []
+    REPORT.add('failure_paths', 'Failure-path matrix', summary + table(header, lines) + details)
 
 
 @pytest.mark.parametrize('case', CASES, ids=[case.slug for case in CASES])
 @pytest.mark.parametrize('row', ROWS, ids=[row.slug for row in ROWS])
-def test_failure_path(matrix, row, case, request):
-    bug = expected_failure(row, case)
-    if bug:
-        request.applymarker(pytest.mark.xfail(strict=True, reason='known bug: %s' % KNOWN_BUGS[bug]))
+def test_failure_path(matrix, row, case):
     assert matrix.verdicts[cell_name(row, case)] == []
 
 

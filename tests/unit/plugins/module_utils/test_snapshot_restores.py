@@ -83,7 +83,7 @@ def test_a_restore_in_progress_counts_as_this_snapshots_unless_the_api_names_ano
     [
         ({'snapshot_id': 's-1'}, True),
         ({'source_type': 'snapshot', 'source_id': 's-1'}, True),
-        ({'restored_from': 's-1'}, True),
+        ({'restored_from': 's-1'}, None),  # the simulator's own field: only civogo's fields count
         ({'source_type': 'diskimage', 'source_id': 'ubuntu-jammy'}, False),
         ({'snapshot_id': 's-9'}, False),
         ({'source_type': 'diskimage'}, False),
