@@ -97,7 +97,8 @@ class ActionModule(ActionBase):
         super(ActionModule, self).run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
         if self._task.args.get('step') is not None:
-            raise AnsibleActionFail('step is set by the action plugin of %s between its steps; leave it unset.' % MODULE)
+            raise AnsibleActionFail('step is set by the action plugin of %s between its steps; leave it unset.'
+                                    % MODULE)
         record = StepRecord()
         state = None
         try:

@@ -23,7 +23,9 @@ from ansible_collections.civo.cloud.plugins.module_utils.input_rules import (
     NAME_PATTERN, duration_problem, label_name_problem, name_problem, safe_problem,
 )
 from ansible_collections.civo.cloud.plugins.module_utils.instances import in_region, match_hostname
-from ansible_collections.civo.cloud.plugins.module_utils.snapshots import COMPLETE, PENDING_STATUSES, age_seconds, newest_first
+from ansible_collections.civo.cloud.plugins.module_utils.snapshots import (
+    COMPLETE, PENDING_STATUSES, age_seconds, newest_first,
+)
 
 DEFAULT_NAME_PATTERN = '{prefix}-{hostname}-{timestamp}'
 PLACEHOLDERS = ('{prefix}', '{hostname}', '{timestamp}')
@@ -32,7 +34,8 @@ TIMESTAMP_FORMAT = '%Y%m%dT%H%M%SZ'
 TIMESTAMP_REGEX = '[0-9]{8}T[0-9]{6}Z'
 # snapshot_api=instance: names are RFC 1123 labels (lowercase), so the timestamp in them is lowercase too.
 LABEL_TIMESTAMP_REGEX = '[0-9]{8}t[0-9]{6}z'
-# Besides the placeholders, a name pattern holds what names hold. An empty rest is fine ('{prefix}{hostname}{timestamp}').
+# Besides the placeholders, a name pattern holds what names hold. An empty rest is fine:
+# '{prefix}{hostname}{timestamp}'.
 PATTERN_TEXT = re.compile(r'^[A-Za-z0-9._-]*$')
 ITEM_NAME = re.compile(r'^[A-Za-z0-9._-]+$')
 
@@ -55,8 +58,8 @@ def input_problems(params, timestamp):
     if not items:
         problems.append('instances is empty; give at least one instance.')
     if not NAME_PATTERN.match(params['prefix'] or ''):
-        problems.append("prefix '%s' may only contain letters, digits, '.', '_' and '-', and must start with a letter or digit."
-                        % params['prefix'])
+        problems.append("prefix '%s' may only contain letters, digits, '.', '_' and '-', and must start with a letter "
+                        'or digit.' % params['prefix'])
     problems.extend(_pattern_problems(params['name_pattern']))
     if params['keep'] < 1:
         problems.append('keep must be at least 1 (the snapshot just taken is always kept), got %d.' % params['keep'])
@@ -68,9 +71,9 @@ def input_problems(params, timestamp):
 
     malformed = [item for item in items if _label_and_id(item) is None]
     if malformed:
-        problems.append("Each item of instances must be a hostname, or a dict with the keys name (used in the snapshot names; "
-                        "letters, digits, '.', '_' and '-') and, optionally, id (the instance ID). Not so: %s." %
-                        ', '.join(json.dumps(item, default=str) for item in malformed))
+        problems.append("Each item of instances must be a hostname, or a dict with the keys name (used in the snapshot "
+                        "names; letters, digits, '.', '_' and '-') and, optionally, id (the instance ID). Not so: %s."
+                        % ', '.join(json.dumps(item, default=str) for item in malformed))
     elif not problems:
         # Names are only worked out from well-formed options and items.
         problems.extend(_names_problems(plan_entries(params, timestamp), params['snapshot_api'] == 'instance'))
@@ -96,13 +99,14 @@ def _label_and_id(item):
 def _pattern_problems(pattern):
     problems = []
     if any(pattern.count(placeholder) != 1 for placeholder in PLACEHOLDERS):
-        problems.append("name_pattern '%s' must contain each of {prefix}, {hostname} and {timestamp} exactly once." % pattern)
+        problems.append("name_pattern '%s' must contain each of {prefix}, {hostname} and {timestamp} exactly once."
+                        % pattern)
     rest = pattern
     for placeholder in PLACEHOLDERS:
         rest = rest.replace(placeholder, '')
     if not PATTERN_TEXT.match(rest):
-        problems.append("name_pattern '%s': besides {prefix}, {hostname} and {timestamp} it may only contain letters, digits, "
-                        "'.', '_' and '-'." % pattern)
+        problems.append("name_pattern '%s': besides {prefix}, {hostname} and {timestamp} it may only contain letters, "
+                        "digits, '.', '_' and '-'." % pattern)
     return problems
 
 
@@ -111,8 +115,8 @@ def _names_problems(entries, labels):
     for name in (entry['name'] for entry in entries):
         if labels:
             problem = label_name_problem(name)
-            hint = ("With snapshot_api=instance use a lowercase prefix, pattern and instance names with only '-' between "
-                    'words, at most 63 characters in all.')
+            hint = ("With snapshot_api=instance use a lowercase prefix, pattern and instance names with only '-' "
+                    'between words, at most 63 characters in all.')
         else:
             problem = name_problem(name)
             hint = 'Shorten the prefix or the pattern.'
@@ -121,7 +125,8 @@ def _names_problems(entries, labels):
     names = [entry['name'] for entry in entries]
     ids = [entry['id'] for entry in entries if entry['id']]
     if len(set(names)) != len(names) or len(set(ids)) != len(ids):
-        problems.append('Each instance must be given only once, and the snapshot names must be unique: %s.' % ', '.join(names))
+        problems.append('Each instance must be given only once, and the snapshot names must be unique: %s.'
+                        % ', '.join(names))
     return problems
 
 
@@ -137,12 +142,13 @@ def plan_entries(params, timestamp):
 def _entry(pattern, prefix, label, instance_id, timestamp, labels):
     head = pattern.replace('{prefix}', prefix).replace('{hostname}', label)
     regex = re.escape(head).replace(re.escape('{timestamp}'), LABEL_TIMESTAMP_REGEX if labels else TIMESTAMP_REGEX)
-    return dict(label=label, id=instance_id, instance_id=instance_id, hostname=None, name=head.replace('{timestamp}', timestamp),
-                name_regex='^%s$' % regex)
+    return dict(label=label, id=instance_id, instance_id=instance_id, hostname=None,
+                name=head.replace('{timestamp}', timestamp), name_regex='^%s$' % regex)
 
 
 def resolve(entries, instances, region=None):
-    """Set instance_id and hostname of every entry from the instance listing; the problems (unknown, ambiguous, twice)."""
+    """Set instance_id and hostname of every entry from the instance listing; return the problems (an instance unknown,
+    ambiguous or given twice)."""
     problems, given_as = [], {}
     hostnames = dict((item.get('id'), item.get('hostname')) for item in instances)
     for entry in entries:
@@ -162,13 +168,14 @@ def resolve(entries, instances, region=None):
         given_as.setdefault(entry['instance_id'], []).append(entry['label'])
     for instance_id, labels in sorted(given_as.items()):
         if len(labels) > 1:
-            problems.append('%s are the same instance (%s): give each instance only once.' % (' and '.join(labels), instance_id))
+            problems.append('%s are the same instance (%s): give each instance only once.' % (
+                ' and '.join(labels), instance_id))
     return problems
 
 
 def is_backup_of(entry, snapshot):
-    """Whether the snapshot belongs to the entry's backup set: its instance, not scheduled, and its whole name follows the
-    pattern with this prefix and label and some timestamp."""
+    """Whether the snapshot belongs to the entry's backup set: of its instance, not scheduled, and its whole name
+    follows the pattern with this prefix and label and some timestamp."""
     return (snapshot.get('instance_id') == entry['instance_id'] and not snapshot.get('cron_timing')
             and re.match(entry['name_regex'], snapshot.get('name') or '') is not None)
 
@@ -194,9 +201,9 @@ def recent(entries, snapshots, min_interval_seconds, now=None):
 def rotation(entries, run, snapshots, keep, assume_complete=False):
     """The snapshots to delete: per entry, its complete backups beyond keep (its run snapshot counts as one).
 
-    run: {label: the run's snapshot of that entry}, taken now or recent enough to stand in for a new one. Nothing at all
-    unless every entry has one and it is complete in `snapshots` (assume_complete: it would be, for check mode). The run's
-    snapshots, those still being taken, failed or scheduled are neither counted nor deleted.
+    run: {label: the run's snapshot of that entry}, taken now or recent enough to stand in for a new one. Nothing at
+    all unless every entry has one and it is complete in `snapshots` (assume_complete: it would be, for check mode).
+    The run's snapshots, those still being taken, failed or scheduled are neither counted nor deleted.
     """
     if any(entry['label'] not in run for entry in entries):
         return []
@@ -208,8 +215,8 @@ def rotation(entries, run, snapshots, keep, assume_complete=False):
             return []
     doomed = []
     for entry in entries:
-        older = [snapshot for snapshot in snapshots if is_backup_of(entry, snapshot) and snapshot.get('status') == COMPLETE
-                 and snapshot.get('name') not in run_names]
+        older = [snapshot for snapshot in snapshots if is_backup_of(entry, snapshot)
+                 and snapshot.get('status') == COMPLETE and snapshot.get('name') not in run_names]
         doomed.extend(newest_first(older)[keep - 1:])
     return doomed
 
@@ -221,5 +228,6 @@ def failure_message(why, failures):
 
     failures: dicts with name, instance (its label) and reason.
     """
-    reasons = ['%s of %s: %s' % (failure['name'], failure['instance'], failure['reason'].strip()) for failure in failures]
+    reasons = ['%s of %s: %s' % (failure['name'], failure['instance'], failure['reason'].strip())
+               for failure in failures]
     return ' '.join([why] + [reason if reason.endswith('.') else reason + '.' for reason in reasons])

@@ -74,7 +74,8 @@ def hostname_problem(hostname, option='hostname'):
 def safe_problem(safe, snapshot_api):
     """Why safe=true cannot be asked for with this snapshot API, or None."""
     if safe and snapshot_api == 'instance':
-        return 'safe=true needs snapshot_api=account: the per-instance API (snapshot_api=instance) cannot shut the instance down.'
+        return ('safe=true needs snapshot_api=account: the per-instance API (snapshot_api=instance) cannot shut the '
+                'instance down.')
     return None
 
 

@@ -12,30 +12,32 @@ module: civo_snapshot_backup
 short_description: Snapshot a fleet of Civo instances, wait until all are complete, keep the newest N of each
 version_added: 0.2.0
 description:
-  - Takes a snapshot of every instance of O(instances), all at once, waits until all of them are complete, and then deletes
-    the oldest snapshots of each instance beyond O(keep). The role C(civo.cloud.snapshot_backup) is this module with the
-    role's variable names.
-  - Every snapshot gets a name of its own, O(name_pattern), by default C(<prefix>-<hostname>-<UTC timestamp>), for example
-    C(nightly-web-1-20261129T030002Z); the timestamp is the same for every instance of one run. A new snapshot therefore never
-    replaces an old one, and a snapshot that fails never costs the last good backup.
+  - Takes a snapshot of every instance of O(instances), all at once, waits until all of them are complete, and then
+    deletes the oldest snapshots of each instance beyond O(keep). The role C(civo.cloud.snapshot_backup) is this module
+    with the role's variable names.
+  - Every snapshot gets a name of its own, O(name_pattern), by default C(<prefix>-<hostname>-<UTC timestamp>), for
+    example C(nightly-web-1-20261129T030002Z); the timestamp is the same for every instance of one run. A new snapshot
+    therefore never replaces an old one, and a snapshot that fails never costs the last good backup.
   - Every input is checked before the first request. Then one instance listing resolves every instance (an unknown or
-    ambiguous hostname, an unknown ID or one instance given twice fails before any snapshot starts) and, with O(min_interval),
-    one snapshot listing finds the instances backed up recently. Every snapshot is then started, and one listing per poll
-    follows all of them (C(GET /v2/snapshots) with O(snapshot_api=account), C(GET /v2/resourcesnapshots) with
-    O(snapshot_api=instance)); the last listing also decides the rotation. In steady state a run over N instances sends
-    about 2N + 5 requests (one create and one delete per instance, and a few listings for all of them).
-  - Rotation only deletes snapshots of an instance of the run whose whole name follows the pattern with this prefix and that
-    instance's name and some timestamp, and whose status is C(complete). It never deletes a snapshot of the current run, nor
-    one still being taken, failed or scheduled (those are not counted either), and nothing at all unless every snapshot of the
-    run is complete.
-  - A failure names each snapshot, its instance and what the API answered, and deletes nothing unless every snapshot of the
-    run completed. A snapshot that failed is reported, never taken again under its name.
-  - With O(min_interval), an instance whose newest backup in the set (complete or still being taken) is younger than that gets
-    no new snapshot; a backup of it still being taken is waited for. A job that runs twice or is retried then does not pile up
-    backups, and its second run changes nothing.
-  - "Progress is shown while it runs. The module runs in steps of at most a minute (its action plugin runs it again until the
-    backup is done) and the log gets a line such as C(snapshot_backup: 37 of 100 complete, 0 failed, 63 being taken (2m10s))
-    after each, then one recap line such as C(snapshot_backup: took 98, skipped 2 (recent), deleted 98, failed 0)."
+    ambiguous hostname, an unknown ID or one instance given twice fails before any snapshot starts) and, with
+    O(min_interval), one snapshot listing finds the instances backed up recently. Every snapshot is then started, and
+    one listing per poll follows all of them (C(GET /v2/snapshots) with O(snapshot_api=account), C(GET
+    /v2/resourcesnapshots) with O(snapshot_api=instance)); the last listing also decides the rotation. In steady state a
+    run over N instances sends about 2N + 5 requests (one create and one delete per instance, and a few listings for all
+    of them).
+  - Rotation only deletes snapshots of an instance of the run whose whole name follows the pattern with this prefix and
+    that instance's name and some timestamp, and whose status is C(complete). It never deletes a snapshot of the current
+    run, nor one still being taken, failed or scheduled (those are not counted either), and nothing at all unless every
+    snapshot of the run is complete.
+  - A failure names each snapshot, its instance and what the API answered, and deletes nothing unless every snapshot of
+    the run completed. A snapshot that failed is reported, never taken again under its name.
+  - With O(min_interval), an instance whose newest backup in the set (complete or still being taken) is younger than
+    that gets no new snapshot; a backup of it still being taken is waited for. A job that runs twice or is retried then
+    does not pile up backups, and its second run changes nothing.
+  - "Progress is shown while it runs. The module runs in steps of at most a minute (its action plugin runs it again
+    until the backup is done) and the log gets a line such as
+    C(snapshot_backup: 37 of 100 complete, 0 failed, 63 being taken (2m10s)) after each, then one recap line such as
+    C(snapshot_backup: took 98, skipped 2 (recent), deleted 98, failed 0)."
 author:
   - civo.cloud contributors (@civo-community)
 extends_documentation_fragment:
@@ -45,14 +47,15 @@ attributes:
   check_mode:
     support: full
     description:
-      - Only the two listings are sent (instances and snapshots); RV(taken) is what would be taken (status C(new), what only
-        the API can tell null) and RV(deleted) what would be deleted.
+      - Only the two listings are sent (instances and snapshots); RV(taken) is what would be taken (status C(new), what
+        only the API can tell null) and RV(deleted) what would be deleted.
   diff_mode:
     support: none
     description: The results (RV(taken), RV(deleted)) say what changed; there is no diff.
   action_group:
     support: full
-    description: Use C(group/civo.cloud.civo) in C(module_defaults) to set the connection options and O(snapshot_api) once.
+    description: Use C(group/civo.cloud.civo) in C(module_defaults) to set the connection options and O(snapshot_api)
+                 once.
     membership:
       - civo.cloud.civo
 options:
@@ -60,8 +63,9 @@ options:
     description:
       - The instances to back up. One or many; a single hostname string is accepted too.
       - Each item is either a hostname (a string), looked up among the instances of the region, or a dict with the keys
-        V(name) and V(id). With V(id) the instance is addressed by its ID (needed when several instances share a hostname) and
-        V(name) is only used in the snapshot names (usually the instance's hostname). V(name) is always required.
+        V(name) and V(id). With V(id) the instance is addressed by its ID (needed when several instances share a
+        hostname) and V(name) is only used in the snapshot names (usually the instance's hostname). V(name) is always
+        required.
       - Names may contain letters, digits, V(.), V(_) and V(-). Each instance may be given only once.
     type: list
     elements: raw
@@ -70,31 +74,32 @@ options:
     description:
       - Prefix of the snapshot names; identifies this backup set. Rotation only considers snapshots with this prefix.
       - Letters, digits, V(.), V(_) and V(-), starting with a letter or digit.
-      - Use different prefixes for backup sets that must not rotate each other, for example V(nightly) and V(pre-upgrade).
+      - Use different prefixes for backup sets that must not rotate each other, for example V(nightly) and
+        V(pre-upgrade).
     type: str
     required: true
   name_pattern:
     description:
-      - How snapshot names are made. V({prefix}), V({hostname}) and V({timestamp}) are replaced by the prefix, the name of the
-        instance and the UTC time of the run in the form C(YYYYMMDDTHHMMSSZ) (C(20261129T030002Z)).
-      - Each of the three placeholders must appear exactly once; any other text may only hold letters, digits, V(.), V(_) and
-        V(-). A name is at most 100 characters long.
-      - With O(snapshot_api=instance) every name must be an RFC 1123 label (lowercase letters, digits and V(-), at most 63
-        characters), and the timestamp is written in lowercase, C(20261129t030002z).
+      - How snapshot names are made. V({prefix}), V({hostname}) and V({timestamp}) are replaced by the prefix, the name
+        of the instance and the UTC time of the run in the form C(YYYYMMDDTHHMMSSZ) (C(20261129T030002Z)).
+      - Each of the three placeholders must appear exactly once; any other text may only hold letters, digits, V(.),
+        V(_) and V(-). A name is at most 100 characters long.
+      - With O(snapshot_api=instance) every name must be an RFC 1123 label (lowercase letters, digits and V(-), at most
+        63 characters), and the timestamp is written in lowercase, C(20261129t030002z).
       - Changing the pattern starts a new backup set; rotation does not recognise names made with another pattern.
     type: str
     default: "{prefix}-{hostname}-{timestamp}"
   keep:
     description:
-      - How many complete snapshots of each instance to keep in this backup set (prefix and pattern), counting the one just
-        taken. At least 1.
+      - How many complete snapshots of each instance to keep in this backup set (prefix and pattern), counting the one
+        just taken. At least 1.
     type: int
     default: 3
   min_interval:
     description:
-      - Take no new snapshot of an instance whose newest backup in this set (complete or still being taken; failed ones do not
-        count) was requested less than this long ago. Such a backup stands in for a new one (it is waited for, and rotation
-        counts it as the run's).
+      - Take no new snapshot of an instance whose newest backup in this set (complete or still being taken; failed ones
+        do not count) was requested less than this long ago. Such a backup stands in for a new one (it is waited for,
+        and rotation counts it as the run's).
       - A number followed by V(s), V(m), V(h), V(d) or V(w), or a combination such as V(1d12h); for example V(20h) for a
         nightly job.
       - Ages are measured from the API's C(requested_at) to the clock of the host that runs the module.
@@ -109,34 +114,35 @@ options:
   wait:
     description:
       - Wait until every snapshot of the run is complete, then rotate.
-      - With V(false) the snapshots are only started, and no rotation happens in that run (rotation needs complete snapshots);
-        a later run with V(true) rotates.
+      - With V(false) the snapshots are only started, and no rotation happens in that run (rotation needs complete
+        snapshots); a later run with V(true) rotates.
     type: bool
     default: true
   wait_timeout:
     description:
-      - How many seconds to wait, in all, for the snapshots of the run to complete, counted from the start of the run. On
-        timeout the task fails, deletes nothing, and the snapshots go on being taken; with O(min_interval) set, running it again
-        waits for them instead of taking others.
+      - How many seconds to wait, in all, for the snapshots of the run to complete, counted from the start of the run.
+        On timeout the task fails, deletes nothing, and the snapshots go on being taken; with O(min_interval) set,
+        running it again waits for them instead of taking others.
     type: int
     default: 1800
   poll_interval:
     description:
-      - Deprecated and without effect; it will be removed in 1.0.0. Set, the task gives a deprecation warning and goes on.
-      - Only here so that the role C(civo.cloud.snapshot_backup) can hand on its deprecated C(snapshot_backup_poll_interval).
-        The wait polls on the collection's schedule (1 second at first, backing off to 15 seconds), one listing per poll for
-        every snapshot of the run.
+      - Deprecated and without effect; it will be removed in 1.0.0. Set, the task gives a deprecation warning and goes
+        on.
+      - Only here so that the role C(civo.cloud.snapshot_backup) can hand on its deprecated
+        C(snapshot_backup_poll_interval). The wait polls on the collection's schedule (1 second at first, backing off to
+        15 seconds), one listing per poll for every snapshot of the run.
     type: int
   step:
     description:
-      - "Internal: set by the action plugin of this module, which runs it in steps of at most a minute and hands each step
-        what the one before did (the plan, the snapshots of the run, the deadline). Leave it unset: the module is always run
-        through its action plugin, and unset, a run does the whole backup in one step."
+      - "Internal: set by the action plugin of this module, which runs it in steps of at most a minute and hands each
+        step what the one before did (the plan, the snapshots of the run, the deadline). Leave it unset: the module is
+        always run through its action plugin, and unset, a run does the whole backup in one step."
     type: dict
 notes:
-  - The snapshots are started one after another without waiting; Civo takes them in parallel. With Civo's limit of 50 requests
-    a minute a run over N instances lasts at least 2N / 50 minutes plus the time of the slowest snapshot; the collection's
-    client paces its requests on the API's rate-limit headers instead of running into refusals.
+  - The snapshots are started one after another without waiting; Civo takes them in parallel. With Civo's limit of 50
+    requests a minute a run over N instances lasts at least 2N / 50 minutes plus the time of the slowest snapshot; the
+    collection's client paces its requests on the API's rate-limit headers instead of running into refusals.
   - Polling while waiting starts at one listing a second and backs off to one every 15 seconds, whatever the number of
     instances.
 seealso:
@@ -180,8 +186,8 @@ EXAMPLES = r'''
 RETURN = r'''
 taken:
   description:
-    - The snapshots this run took, in the order of O(instances), each as M(civo.cloud.civo_snapshot) returns a snapshot, in its
-      latest known state (complete after the wait; as predicted in check mode, with status C(new)).
+    - The snapshots this run took, in the order of O(instances), each as M(civo.cloud.civo_snapshot) returns a snapshot,
+      in its latest known state (complete after the wait; as predicted in check mode, with status C(new)).
     - Also when the task fails, with the snapshots started so far.
   returned: always
   type: list
@@ -190,8 +196,8 @@ taken:
             status: complete, requested_at: "2026-11-29T03:00:02+00:00", completed_at: "2026-11-29T03:04:41+00:00"}]
 recent:
   description:
-    - The recent backups that stood in for new ones because of O(min_interval), one per instance skipped, in their latest
-      known state (complete after the wait). The role sets them as C(snapshot_backup_skipped).
+    - The recent backups that stood in for new ones because of O(min_interval), one per instance skipped, in their
+      latest known state (complete after the wait). The role sets them as C(snapshot_backup_skipped).
   returned: always
   type: list
   elements: dict
@@ -204,13 +210,14 @@ deleted:
   sample: [{name: nightly-web-1-20261122T030001Z, hostname: web-1, status: complete}]
 failures:
   description:
-    - Each snapshot that could not be started, did not complete, or could not be deleted, with its instance and why; empty
-      when nothing failed.
+    - Each snapshot that could not be started, did not complete, or could not be deleted, with its instance and why;
+      empty when nothing failed.
   returned: always
   type: list
   elements: dict
   sample: [{name: nightly-db-1-20261129T030002Z, instance: db-1, instance_id: 4b1c5a1e-3c2f-4d1a-9a51-0c6f2a7e1003,
-            reason: "Civo API request PUT /v2/snapshots/nightly-db-1-20261129T030002Z failed with HTTP 403 (quota_limit_reached): ..."}]
+            reason: "Civo API request PUT /v2/snapshots/nightly-db-1-20261129T030002Z failed with HTTP 403
+              (quota_limit_reached): ..."}]
   contains:
     name:
       description: Name of the snapshot.
@@ -258,8 +265,8 @@ module_runs:
   sample: 2
 retried_requests:
   description:
-    - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and why,
-      over all its steps.
+    - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and
+      why, over all its steps.
     - With C(-vvv) or more also RV(retried_requests.attempts), each retry in order.
   returned: always
   type: dict
@@ -269,12 +276,13 @@ retried_requests:
       description: Number of retried attempts; 0 when every request succeeded at once.
       type: int
     reasons:
-      description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries it caused.
+      description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries
+                   it caused.
       type: dict
     lost_answers:
       description:
-        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of sending it
-          again; a POST is never resent blindly.
+        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of
+          sending it again; a POST is never resent blindly.
       returned: when the answer of such a request was lost
       type: list
       elements: str
@@ -359,15 +367,17 @@ class FleetBackup(CivoResource):
 
     def warn_deprecated(self):
         if self.params['poll_interval'] is not None:
-            self.module.deprecate('poll_interval (the role\'s snapshot_backup_poll_interval) has no effect: the wait polls on the '
-                                  "collection's own schedule. Remove it.", version='1.0.0', collection_name='civo.cloud')
+            self.module.deprecate("poll_interval (the role's snapshot_backup_poll_interval) has no effect: the wait "
+                                  "polls on the collection's own schedule. Remove it.", version='1.0.0',
+                                  collection_name='civo.cloud')
 
     # -- the plan: one instance listing, and one snapshot listing for min_interval (or to predict, in check mode)
     def plan(self):
         now = utc_now()
         timestamp = run_timestamp(now, self.snapshots.name)
         entries = plan_entries(self.params, timestamp)
-        state = dict(timestamp=timestamp, started_at=now.timestamp(), deadline=now.timestamp() + self.params['wait_timeout'],
+        started_at = now.timestamp()
+        state = dict(timestamp=timestamp, started_at=started_at, deadline=started_at + self.params['wait_timeout'],
                      first_start=None, started={}, completion_due=None, entries=entries, phase=START, snapshots={},
                      recent=[], failures=[], doomed=None, deleted=[])
         problems = resolve(entries, self.instances.all(), self.api.region)
@@ -416,13 +426,15 @@ class FleetBackup(CivoResource):
                 state['failures'].append(self.failure(entry, entry['name'], e.message, e.result.get('api_error')))
             else:
                 self.changed = True
-                state['snapshots'][entry['label']] = dict(snapshot, hostname=snapshot.get('hostname') or entry['hostname'])
+                snapshot['hostname'] = snapshot.get('hostname') or entry['hostname']
+                state['snapshots'][entry['label']] = snapshot
                 state['started'][entry['label']] = time.time()
                 state['first_start'] = state['first_start'] or state['started'][entry['label']]
             if self.out_of_time():
                 return False
         if state['failures']:
-            raise CivoError(failure_message('Not every snapshot could be started, so no snapshot was deleted.', state['failures']))
+            raise CivoError(failure_message('Not every snapshot could be started, so no snapshot was deleted.',
+                                            state['failures']))
         state['phase'] = WAIT if self.params['wait'] else DONE
         return True
 
@@ -438,7 +450,8 @@ class FleetBackup(CivoResource):
     def wait(self):
         state = self.run_state
         current = wait_until(self.poll, self.settled, state['deadline'], self.timed_out, value=state['snapshots'],
-                             since=state['first_start'] or state['started_at'], pause_at=self.pause_at, due=self.completion_due)
+                             since=state['first_start'] or state['started_at'], pause_at=self.pause_at,
+                             due=self.completion_due)
         state['snapshots'] = current
         if not self.settled(current):
             return False
@@ -446,7 +459,8 @@ class FleetBackup(CivoResource):
                     for entry in state['entries'] if current[entry['label']]['status'] != COMPLETE]
         if failures:
             state['failures'].extend(failures)
-            raise CivoError(failure_message('Not every snapshot of this run completed, so no snapshot was deleted.', failures))
+            raise CivoError(failure_message('Not every snapshot of this run completed, so no snapshot was deleted.',
+                                            failures))
         state['phase'] = ROTATE
         return True
 
@@ -473,8 +487,10 @@ class FleetBackup(CivoResource):
         """
         state = self.run_state
         if state['completion_due'] is None:
-            started = state['started']  # the snapshots this run started, on its own clock (the API's is in whole seconds)
-            complete = [started[label] for label, snapshot in current.items() if label in started and snapshot['status'] == COMPLETE]
+            # The snapshots this run started, on its own clock (the API's times are in whole seconds).
+            started = state['started']
+            complete = [started[label] for label, snapshot in current.items()
+                        if label in started and snapshot['status'] == COMPLETE]
             pending = [started[label] for label, snapshot in current.items()
                        if label in started and snapshot['status'] in PENDING_STATUSES]
             if not complete or not pending:
@@ -495,7 +511,8 @@ class FleetBackup(CivoResource):
                 self.params['wait_timeout'], snapshot['name'], state_word(snapshot))
         word = state_word(snapshot)
         api_word = " (the API says '%s')" % word if word != snapshot['status'] else ''
-        return "Snapshot '%s' ended with status '%s'%s instead of complete." % (snapshot['name'], snapshot['status'], api_word)
+        return "Snapshot '%s' ended with status '%s'%s instead of complete." % (
+            snapshot['name'], snapshot['status'], api_word)
 
     def timed_out(self, current):
         state = self.run_state
@@ -504,8 +521,9 @@ class FleetBackup(CivoResource):
                     for entry in state['entries'] if current[entry['label']]['status'] != COMPLETE]
         state['failures'].extend(failures)
         return CivoError(failure_message(
-            'Not every snapshot of this run completed, so no snapshot was deleted. A snapshot still being taken goes on being '
-            'taken: raise wait_timeout, or set min_interval and run again to wait for it instead of taking another.', failures))
+            'Not every snapshot of this run completed, so no snapshot was deleted. A snapshot still being taken goes '
+            'on being taken: raise wait_timeout, or set min_interval and run again to wait for it instead of taking '
+            'another.', failures))
 
     # -- rotate, from the listing that showed every snapshot of the run complete
     def rotate(self):
@@ -522,12 +540,14 @@ class FleetBackup(CivoResource):
                     self.changed = True
                     state['deleted'].append(snapshot)
             except CivoError as e:
-                failures.append(self.failure(self.entry_of(snapshot), snapshot['name'], e.message, e.result.get('api_error')))
+                failures.append(self.failure(self.entry_of(snapshot), snapshot['name'], e.message,
+                                             e.result.get('api_error')))
             if self.out_of_time() and state['doomed']:
                 break
         state['failures'].extend(failures)
         if failures:
-            raise CivoError(failure_message('Not every old snapshot could be deleted (the new ones are complete).', failures))
+            raise CivoError(failure_message('Not every old snapshot could be deleted (the new ones are complete).',
+                                            failures))
         if state['doomed']:
             return False
         state['phase'] = DONE
@@ -542,7 +562,8 @@ class FleetBackup(CivoResource):
         run = dict(state['snapshots'])
         for entry in state['entries']:
             if entry['label'] not in run:
-                run[entry['label']] = self.snapshots.predict(entry['name'], self.target(entry), dict(safe=self.params['safe']))
+                run[entry['label']] = self.snapshots.predict(entry['name'], self.target(entry),
+                                                             dict(safe=self.params['safe']))
                 self.changed = True
         state['snapshots'] = run
         if self.params['wait']:
@@ -562,7 +583,8 @@ class FleetBackup(CivoResource):
         if state is None:
             return dict(taken=[], recent=[], deleted=[], failures=[], counts=counts([], [], [], []))
         recent_labels = set(state['recent'])
-        run = [(entry['label'], state['snapshots'][entry['label']]) for entry in state['entries'] if entry['label'] in state['snapshots']]
+        run = [(entry['label'], state['snapshots'][entry['label']]) for entry in state['entries']
+               if entry['label'] in state['snapshots']]
         taken = [snapshot for label, snapshot in run if label not in recent_labels]
         skipped = [snapshot for label, snapshot in run if label in recent_labels]
         result = dict(taken=taken, recent=skipped, deleted=state['deleted'], failures=state['failures'],
@@ -579,7 +601,8 @@ class FleetBackup(CivoResource):
         ended = len(statuses) - statuses.count(COMPLETE) - pending  # failed or gone
         return dict(phase=state['phase'], instances=len(state['entries']), started=len(state['snapshots']),
                     complete=statuses.count(COMPLETE), pending=pending, failed=len(state['failures']) + ended,
-                    to_delete=len(state['doomed'] or []), deleted=len(state['deleted']), seconds=time.time() - state['started_at'])
+                    to_delete=len(state['doomed'] or []), deleted=len(state['deleted']),
+                    seconds=time.time() - state['started_at'])
 
 
 def counts(taken, skipped, deleted, failures):

@@ -50,7 +50,8 @@ def shown(monkeypatch):
 
 
 def action(answers, args=None, check_mode=False):
-    task = MagicMock(args=dict(args or {'instances': ['web-1'], 'prefix': 'nightly'}), async_val=0, check_mode=check_mode)
+    args = dict(args or {'instances': ['web-1'], 'prefix': 'nightly'})
+    task = MagicMock(args=args, async_val=0, check_mode=check_mode)
     connection = MagicMock()
     connection._shell.tmpdir = None
     module = plugin.ActionModule(task, connection, MagicMock(), MagicMock(), MagicMock(), MagicMock())
@@ -61,10 +62,12 @@ def action(answers, args=None, check_mode=False):
 
 
 def test_runs_the_module_until_it_is_done_handing_each_step_the_state_the_one_before_left(shown):
-    last = dict(changed=False, counts=COUNTS, taken=['t'], retried_requests={'count': 1, 'reasons': {'HTTP 429 (rate_limit)': 1}},
+    last = dict(changed=False, counts=COUNTS, taken=['t'],
+                retried_requests={'count': 1, 'reasons': {'HTTP 429 (rate_limit)': 1}},
                 invocation={'module_args': {'prefix': 'nightly', 'step': {'seconds': 50}}})
     runner = action([
-        step({'at': 1}, progress('start', started=1), changed=True, retried_requests={'count': 2, 'reasons': {'HTTP 503': 2}}),
+        step({'at': 1}, progress('start', started=1), changed=True,
+             retried_requests={'count': 2, 'reasons': {'HTTP 503': 2}}),
         step({'at': 2}, progress('wait', complete=1, pending=2, seconds=65), changed=False, warnings=['plain http'],
              retried_requests={'count': 0, 'reasons': {}, 'lost_answers': ['POST ...: found']}),
         dict(last, warnings=['plain http', 'another']),

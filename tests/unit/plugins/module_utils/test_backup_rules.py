@@ -77,13 +77,16 @@ def test_every_problem_of_the_options_at_once():
     found = ' '.join(problems(instances=[], keep=0, min_interval='20 hours', prefix='night ly',
                               name_pattern='{prefix}/{hostname}', wait_timeout=0))
     for expected in ('instances is empty', 'keep must be at least 1', "min_interval '20 hours' is not a duration",
-                     "prefix 'night ly' may only contain", 'must contain each of {prefix}, {hostname} and {timestamp} exactly once',
-                     'besides {prefix}, {hostname} and {timestamp} it may only contain', 'wait_timeout must be at least 1'):
+                     "prefix 'night ly' may only contain",
+                     'must contain each of {prefix}, {hostname} and {timestamp} exactly once',
+                     'besides {prefix}, {hostname} and {timestamp} it may only contain',
+                     'wait_timeout must be at least 1'):
         assert expected in found
 
 
 def test_malformed_items_are_shown_as_given():
-    assert problems(instances=['web-1', {'id': 'i-1'}, {'name': 'db-1', 'hostname': 'db-1'}, 'web 2', {'name': 'x', 'id': ' '}]) == [
+    malformed = [{'id': 'i-1'}, {'name': 'db-1', 'hostname': 'db-1'}, 'web 2', {'name': 'x', 'id': ' '}]
+    assert problems(instances=['web-1'] + malformed) == [
         "Each item of instances must be a hostname, or a dict with the keys name (used in the snapshot names; letters, "
         "digits, '.', '_' and '-') and, optionally, id (the instance ID). "
         'Not so: {"id": "i-1"}, {"name": "db-1", "hostname": "db-1"}, "web 2", {"name": "x", "id": " "}.']
@@ -96,14 +99,18 @@ def test_names_longer_than_the_modules_allow():
 
 def test_the_same_instance_twice_by_name_or_id():
     assert 'Each instance must be given only once' in ' '.join(problems(instances=['web-1', 'web-1']))
-    assert 'Each instance must be given only once' in ' '.join(problems(instances=[{'name': 'a', 'id': 'i-1'}, {'name': 'b', 'id': 'i-1'}]))
+    same_id = [{'name': 'a', 'id': 'i-1'}, {'name': 'b', 'id': 'i-1'}]
+    assert 'Each instance must be given only once' in ' '.join(problems(instances=same_id))
 
 
 @pytest.mark.parametrize('instances, expected', [
     (['web-1', 'web-2', 'web-3'], "No instance with hostname 'web-3' (4 instances looked at in region LON1)"),
-    (['web-1', 'twin'], "Hostname 'twin' is ambiguous: 2 instances have it (i-twin-a, i-twin-b). Give the instance's ID instead."),
-    (['web-1', {'name': 'web-one', 'id': 'i-web-1'}], 'web-1 and web-one are the same instance (i-web-1): give each instance only once.'),
-    ([{'name': 'db-1', 'id': 'i-gone'}], "No instance with id 'i-gone' (given for db-1; 4 instances looked at in region LON1)."),
+    (['web-1', 'twin'],
+     "Hostname 'twin' is ambiguous: 2 instances have it (i-twin-a, i-twin-b). Give the instance's ID instead."),
+    (['web-1', {'name': 'web-one', 'id': 'i-web-1'}],
+     'web-1 and web-one are the same instance (i-web-1): give each instance only once.'),
+    ([{'name': 'db-1', 'id': 'i-gone'}],
+     "No instance with id 'i-gone' (given for db-1; 4 instances looked at in region LON1)."),
 ])
 def test_unknown_ambiguous_and_repeated_instances_are_problems(instances, expected):
     planned = rules.plan_entries(params(instances=instances), STAMP)
@@ -137,7 +144,8 @@ def test_recent_counts_only_this_set_and_not_failed_ones():
         snap('nightly-web-2-20261129T020000Z', instance_id='i-web-1', hours_ago=1),  # another instance's snapshot
     ]
     found = rules.recent(entries(), listing, 20 * 3600, now=NOW)
-    assert dict((label, snapshot['name']) for label, snapshot in found.items()) == {'web-2': 'nightly-web-2-20261129T010000Z'}
+    assert [(label, snapshot['name']) for label, snapshot in found.items()] == [
+        ('web-2', 'nightly-web-2-20261129T010000Z')]
     assert rules.recent(entries(), listing, 0, now=NOW) == {}  # without min_interval, nothing is recent
 
 
@@ -187,8 +195,10 @@ def test_rotation_in_check_mode_predicts_from_the_predicted_run():
 
 def test_the_failure_message_names_each_snapshot_its_instance_and_the_reason():
     failures = [
-        {'name': 'n-web-2', 'instance': 'web-2', 'reason': 'PUT /v2/snapshots/n-web-2: HTTP 403 (quota_limit): quota reached'},
-        {'name': 'n-db-1', 'instance': 'db-1', 'reason': "Snapshot 'n-db-1' ended with status 'failed' instead of complete. "},
+        {'name': 'n-web-2', 'instance': 'web-2',
+         'reason': 'PUT /v2/snapshots/n-web-2: HTTP 403 (quota_limit): quota reached'},
+        {'name': 'n-db-1', 'instance': 'db-1',
+         'reason': "Snapshot 'n-db-1' ended with status 'failed' instead of complete. "},
     ]
     assert rules.failure_message('Could not start.', failures) == (
         'Could not start. n-web-2 of web-2: PUT /v2/snapshots/n-web-2: HTTP 403 (quota_limit): quota reached. '

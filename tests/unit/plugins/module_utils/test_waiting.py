@@ -112,14 +112,16 @@ def test_a_schedule_already_waited_on_goes_on_where_it_is():
     resumed = list(itertools.islice(waiting.poll_intervals(waited=3.5), 4))
     assert resumed == pytest.approx([1.0 + 1.5 + 2.25 - 3.5] + whole[3:6])
     # Hours in: at the cap, the rest of the current 15 s.
+    left = waiting.POLL_MAX_INTERVAL - (3600 + 7 - sum(whole[:8])) % waiting.POLL_MAX_INTERVAL
     assert list(itertools.islice(waiting.poll_intervals(waited=3600 + 7), 2)) == pytest.approx(
-        [waiting.POLL_MAX_INTERVAL - (3600 + 7 - sum(whole[:8])) % waiting.POLL_MAX_INTERVAL, waiting.POLL_MAX_INTERVAL])
+        [left, waiting.POLL_MAX_INTERVAL])
 
 
 def test_a_wait_begun_earlier_polls_on_its_schedule_not_a_new_one(clock):
     read = Reads('new', 'complete')
     since = clock.now - 3.5
-    assert wait_until(read, lambda value: value == 'complete', deadline_in(60), timeout, value='new', since=since) == 'complete'
+    done = wait_until(read, lambda value: value == 'complete', deadline_in(60), timeout, value='new', since=since)
+    assert done == 'complete'
     # The poll due 4.75 s after the wait began, then the one after it: never a first interval of 1 s again.
     assert clock.slept == pytest.approx([1.25, 3.375])
 
@@ -141,7 +143,8 @@ def test_a_poll_after_pause_at_is_left_to_the_next_call_which_goes_on_from_there
 def test_the_deadline_still_wins_over_pause_at(clock):
     read = Reads('new')
     with pytest.raises(WaitFailed):
-        wait_until(read, lambda value: False, deadline_in(5), timeout, value='new', since=clock.now, pause_at=clock.now + 60)
+        wait_until(read, lambda value: False, deadline_in(5), timeout, value='new', since=clock.now,
+                   pause_at=clock.now + 60)
     assert sum(clock.slept) == pytest.approx(5)
 
 
@@ -153,5 +156,6 @@ def test_due_may_bring_the_next_poll_forward_but_never_pushes_it_back(clock):
     def due(value):
         return hints.pop(0) if hints else None
 
-    assert wait_until(read, lambda value: value == 'complete', deadline_in(60), timeout, value='new', due=due) == 'complete'
+    done = wait_until(read, lambda value: value == 'complete', deadline_in(60), timeout, value='new', due=due)
+    assert done == 'complete'
     assert clock.slept == pytest.approx([0.4, 1.5]) and read.count == 2

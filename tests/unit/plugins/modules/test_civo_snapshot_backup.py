@@ -16,6 +16,7 @@ from ansible.module_utils import basic
 from ansible_collections.civo.cloud.plugins.modules import civo_snapshot_backup
 
 INSTANCES = ['web-1', 'web-2']
+OLD_BACKUPS = ['nightly-web-1-20200101T000000Z', 'nightly-web-2-20200101T000000Z']
 
 
 @pytest.fixture(autouse=True)
@@ -29,13 +30,14 @@ def backup(**args):
     return dict(dict(instances=INSTANCES, prefix='nightly', keep=1), **args)
 
 
-def old_backups(civo, stamp='20200101T000000Z'):
-    civo.add('nightly-web-1-' + stamp, instance_id='i-web-1', age=86400)
-    civo.add('nightly-web-2-' + stamp, instance_id='i-web-2', age=86400)
+def old_backups(civo):
+    for name, instance_id in zip(OLD_BACKUPS, ('i-web-1', 'i-web-2')):
+        civo.add(name, instance_id=instance_id, age=86400)
 
 
 def kinds(calls):
-    return [method + ' ' + ('/v2/snapshots/:name' if path.startswith('/v2/snapshots/') else path) for method, path in calls]
+    return [method + ' ' + ('/v2/snapshots/:name' if path.startswith('/v2/snapshots/') else path)
+            for method, path in calls]
 
 
 def test_one_run_lists_once_starts_all_waits_with_one_listing_per_poll_and_rotates_from_the_last(civo, run, clock):
@@ -43,11 +45,12 @@ def test_one_run_lists_once_starts_all_waits_with_one_listing_per_poll_and_rotat
     result, failed = run(civo_snapshot_backup, backup())
     assert not failed and result['changed'] is True
     assert kinds(civo.calls) == ['GET /v2/instances', 'PUT /v2/snapshots/:name', 'PUT /v2/snapshots/:name',
-                                 'GET /v2/snapshots', 'GET /v2/snapshots', 'DELETE /v2/snapshots/:name', 'DELETE /v2/snapshots/:name']
+                                 'GET /v2/snapshots', 'GET /v2/snapshots',
+                                 'DELETE /v2/snapshots/:name', 'DELETE /v2/snapshots/:name']
     assert clock.slept == [1.0, 1.5]  # the collection's poll schedule, once for the fleet
     assert [item['status'] for item in result['taken']] == ['complete', 'complete']
     assert [item['hostname'] for item in result['taken']] == INSTANCES
-    assert [item['name'] for item in result['deleted']] == ['nightly-web-1-20200101T000000Z', 'nightly-web-2-20200101T000000Z']
+    assert [item['name'] for item in result['deleted']] == OLD_BACKUPS
     assert result['counts'] == dict(taken=2, skipped=0, deleted=2, failed=0) and 'next_step' not in result
 
 
@@ -57,7 +60,8 @@ def test_a_step_hands_back_before_a_poll_it_has_no_time_for_and_the_next_goes_on
     first, failed = run(civo_snapshot_backup, backup(step=dict(seconds=5)))
     assert not failed and first['changed'] is True
     # Polls after 1, 2.5 and 4.75 s; the one at 8.125 s is after the step's 5 s.
-    assert kinds(civo.calls) == ['GET /v2/instances', 'PUT /v2/snapshots/:name', 'PUT /v2/snapshots/:name'] + ['GET /v2/snapshots'] * 3
+    assert kinds(civo.calls) == (['GET /v2/instances', 'PUT /v2/snapshots/:name', 'PUT /v2/snapshots/:name']
+                                 + ['GET /v2/snapshots'] * 3)
     progress = first['next_step']['progress']
     assert (progress['phase'], progress['started'], progress['pending'], progress['complete']) == ('wait', 2, 2, 0)
     assert first['deleted'] == [] and [item['status'] for item in first['taken']] == ['in-progress', 'in-progress']
@@ -106,7 +110,7 @@ def test_deleting_goes_on_in_the_next_step_and_deletes_each_snapshot_once(civo, 
     del civo.calls[:]
     second, failed = run(civo_snapshot_backup, backup(step=dict(seconds=60, state=first['next_step']['state'])))
     assert not failed and civo.calls == [('DELETE', '/v2/snapshots/nightly-web-2-20200101T000000Z')]
-    assert [item['name'] for item in second['deleted']] == ['nightly-web-1-20200101T000000Z', 'nightly-web-2-20200101T000000Z']
+    assert [item['name'] for item in second['deleted']] == OLD_BACKUPS
 
 
 def test_nothing_to_do_within_min_interval_costs_two_requests_and_changes_nothing(civo, run):
@@ -132,7 +136,8 @@ def test_a_failed_snapshot_is_reported_and_nothing_is_deleted(civo, run):
     civo.final_status = 'failed'
     result, failed = run(civo_snapshot_backup, backup())
     assert failed and result['changed'] is True
-    assert result['msg'].startswith('Not every snapshot of this run completed, so no snapshot was deleted. nightly-web-1-')
+    assert result['msg'].startswith(
+        'Not every snapshot of this run completed, so no snapshot was deleted. nightly-web-1-')
     assert [failure['instance'] for failure in result['failures']] == INSTANCES
     assert [call for call in civo.calls if call[0] == 'DELETE'] == []
 
@@ -146,7 +151,8 @@ def test_an_unknown_instance_fails_before_any_snapshot_starts(civo, run):
 
 def test_the_deprecated_poll_interval_warns_and_does_nothing_else(civo, run, monkeypatch):
     deprecations = []
-    monkeypatch.setattr(basic.AnsibleModule, 'deprecate', lambda self, msg, **kwargs: deprecations.append((msg, kwargs)))
+    monkeypatch.setattr(basic.AnsibleModule, 'deprecate',
+                        lambda self, msg, **kwargs: deprecations.append((msg, kwargs)))
     result, failed = run(civo_snapshot_backup, backup(poll_interval=10))
     assert not failed
     assert len(deprecations) == 1 and 'poll_interval' in deprecations[0][0]
@@ -171,6 +177,6 @@ def test_once_some_are_complete_the_last_is_looked_for_when_it_should_be_complet
     monkeypatch.setattr(civo, 'request', region)
     result, failed = run(civo_snapshot_backup, backup())
     assert not failed and result['counts']['taken'] == 2
-    # The schedule from web-1's start: 4.5 s (the rest of its second interval, after the starts), then 6.75 s. web-1 took
-    # at most 2.5 s, so web-2 (started at 4 s) is looked for at 4 + 2.5 + 0.5 s, before the schedule's 10.125 s.
+    # The schedule from web-1's start: 4.5 s (the rest of its second interval, after the starts), then 6.75 s. web-1
+    # took at most 2.5 s, so web-2 (started at 4 s) is looked for at 4 + 2.5 + 0.5 s, before the schedule's 10.125 s.
     assert polls == pytest.approx([4.5, 6.75, 7.0])
