@@ -40,7 +40,7 @@ IMPORTER_PYTHON := $(call find_python,$(call python_of,tests/requirements-galaxy
 # -- the checks -------------------------------------------------------------------------------------------------------
 # In the order make test starts them: the longest first, so that the short ones fill the gaps at the end.
 CHECKS := $(foreach core,$(SANITY_CORES),sanity-$(core)) reliability ecosystem $(foreach core,$(CORES),integration-$(core)) \
-	bench-quick examples lint $(foreach core,$(CORES),units-$(core)) simulator build docs changelog
+	bench-quick examples lint lint-python $(foreach core,$(CORES),units-$(core)) simulator build docs changelog
 RESULTS := $(CURDIR)/.build/results
 # The options of every pytest suite are in pytest.ini.
 PYTEST := -m pytest $(PYTEST_ARGS)
@@ -67,14 +67,14 @@ no_sanity_ignores = ! grep -Hs '^\s*[^\#[:space:]]' tests/sanity/ignore-*.txt
 # ansible-core warns on every task when requires_ansible excludes it: the integration output must never say so.
 no_requires_warning = ! grep -n 'does not support Ansible version' $(1)
 
-.PHONY: help test demo try-awx-job docs-html bench venv clean distclean units integration sanity $(CHECKS)
+.PHONY: help test demo try-awx-job docs-html bench venv format galaxy-importer clean distclean units integration sanity $(CHECKS)
 
 help:
 	@echo "make test         every check below, $(JOBS) at a time, going on past failures; then the table and 'N passed, N failed':"
 	@echo "                  the ansible-core matrix $(CORES) (units-<core>: pytest tests/unit; integration-<core>: ansible-test"
 	@echo "                  integration against the simulator; sanity-<core> for $(SANITY_CORES): ansible-test sanity), simulator"
 	@echo "                  (pytest tests/simulator), examples (pytest tests/examples), reliability (pytest tests/reliability),"
-	@echo "                  lint (ansible-lint), changelog (antsibull-changelog lint), docs (antsibull-docs lint-collection-docs),"
+	@echo "                  lint (ansible-lint), lint-python (ruff), changelog (antsibull-changelog lint), docs (antsibull-docs lint-collection-docs),"
 	@echo "                  build (pytest tests/ecosystem/test_build.py), ecosystem (pytest tests/ecosystem: docs render, docsite,"
 	@echo "                  EE, galaxy-importer, AWX, molecule, the guides' commands run as written), bench-quick"
 	@echo "                  (tests/performance/bench.py --quick)"
@@ -85,6 +85,8 @@ help:
 	@echo "make try-awx-job  the AWX nightly job (docs/awx/nightly_snapshots.yml) twice against the simulator"
 	@echo "make docs-html    the docsite (modules, role, guides) as HTML, kept in .build/docsite/build/html (prints the path)"
 	@echo "make bench        the performance benchmark, about 10 min (docs/performance.md); BENCH_ARGS='--quick', '--plot FILE'"
+	@echo "make format       ruff format and ruff check --fix on the Python code (lint-python checks both)"
+	@echo "make galaxy-importer TARBALL=FILE   galaxy-importer on a release's tarball (RELEASING.md)"
 	@echo "make venv         the tool virtualenv .venv;  make clean | distclean (also removes the virtualenvs)"
 
 test:
@@ -149,6 +151,10 @@ examples reliability: $(VENV)/.stamp
 lint: $(VENV)/.stamp
 	$(call check,$@,$(TOOLS_PATH) ANSIBLE_COLLECTIONS_PATH=$(COPIES)/$@ ansible-lint)
 
+# The Python code as ruff formats it, and its linter (ruff.toml: 120 columns); make format applies both.
+lint-python: $(VENV)/.stamp
+	$(call check,$@,$(VENV)/bin/ruff format --check --diff . && $(VENV)/bin/ruff check .)
+
 changelog: $(VENV)/.stamp
 	$(call check,$@,$(TOOLS_PATH) antsibull-changelog lint && $(TOOLS_PATH) antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml)
 
@@ -166,6 +172,15 @@ bench-quick: $(VENV)/.stamp
 	$(call check,$@,$(VENV)/bin/python tests/performance/bench.py --quick --output tests/output/performance)
 
 # -- not checks -----------------------------------------------------------------------------------------------------------
+format: $(VENV)/.stamp
+	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+# A release's tarball (RELEASING.md) through galaxy-importer, as Galaxy and Automation Hub import it.
+galaxy-importer: $(VENV)/.stamp $(IMPORTER_VENV)/.stamp
+	@test -f "$(TARBALL)" || { echo "usage: make galaxy-importer TARBALL=path/to/civo-cloud-X.Y.Z.tar.gz"; exit 2; }
+	$(call check,$@,ARTIFACT_TARBALL=$(abspath $(TARBALL)) GALAXY_IMPORTER_VENV=$(IMPORTER_VENV) \
+		$(VENV)/bin/python $(PYTEST) tests/ecosystem/test_galaxy_importer.py)
+
 # Runs from the working tree so that BENCH_ARGS paths (--plot docs/...) are yours; the collection measured is the copy.
 bench: $(VENV)/.stamp
 	$(call tree,bench)
