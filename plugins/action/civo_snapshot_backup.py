@@ -43,21 +43,46 @@ def progress_line(progress):
     elapsed = duration(progress['seconds'])
     if progress['phase'] == 'start':
         return '%s: started %d of %d snapshots, %d failed (%s)' % (
-            TOOL, progress['started'], progress['instances'], progress['failed'], elapsed)
+            TOOL,
+            progress['started'],
+            progress['instances'],
+            progress['failed'],
+            elapsed,
+        )
     if progress['phase'] == 'rotate':
         total = progress['deleted'] + progress['to_delete']
         return '%s: all %d complete; deleted %d of %d old snapshots (%s)' % (
-            TOOL, progress['started'], progress['deleted'], total, elapsed)
+            TOOL,
+            progress['started'],
+            progress['deleted'],
+            total,
+            elapsed,
+        )
     return '%s: %d of %d complete, %d failed, %d being taken (%s)' % (
-        TOOL, progress['complete'], progress['started'], progress['failed'], progress['pending'], elapsed)
+        TOOL,
+        progress['complete'],
+        progress['started'],
+        progress['failed'],
+        progress['pending'],
+        elapsed,
+    )
 
 
 def recap_line(counts, check_mode):
     if check_mode:
         return '%s (check mode): would take %d, skipped %d (recent), would delete %d' % (
-            TOOL, counts['taken'], counts['skipped'], counts['deleted'])
+            TOOL,
+            counts['taken'],
+            counts['skipped'],
+            counts['deleted'],
+        )
     return '%s: took %d, skipped %d (recent), deleted %d, failed %d' % (
-        TOOL, counts['taken'], counts['skipped'], counts['deleted'], counts['failed'])
+        TOOL,
+        counts['taken'],
+        counts['skipped'],
+        counts['deleted'],
+        counts['failed'],
+    )
 
 
 class StepRecord:
@@ -97,15 +122,17 @@ class ActionModule(ActionBase):
         super(ActionModule, self).run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
         if self._task.args.get('step') is not None:
-            raise AnsibleActionFail('step is set by the action plugin of %s between its steps; leave it unset.'
-                                    % MODULE)
+            raise AnsibleActionFail(
+                'step is set by the action plugin of %s between its steps; leave it unset.' % MODULE
+            )
         record = StepRecord()
         state = None
         try:
             while True:
                 step = dict(seconds=STEP_SECONDS) if state is None else dict(seconds=STEP_SECONDS, state=state)
-                answer = self._execute_module(module_name=MODULE, module_args=dict(self._task.args, step=step),
-                                              task_vars=task_vars)
+                answer = self._execute_module(
+                    module_name=MODULE, module_args=dict(self._task.args, step=step), task_vars=task_vars
+                )
                 record.add(answer)
                 next_step = answer.pop('next_step', None)
                 if answer.get('failed') or not next_step:

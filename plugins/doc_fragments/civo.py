@@ -44,8 +44,8 @@ options:
     version_added: 0.1.0
   api_retries:
     description:
-      - How many times a request is retried after a rate limit (HTTP 429), a transient server error (500, 502, 503, 504),
-        a timeout, a dropped connection or a malformed answer.
+      - How many times a request is retried after a rate limit (HTTP 429), a transient server error (500, 502, 503,
+        504), a timeout, a dropped connection or a malformed answer.
       - Retries wait with capped, jittered exponential backoff, or as long as the API asks in C(Retry-After).
       - V(0) disables retries.
     type: int
@@ -53,7 +53,8 @@ options:
     version_added: 0.1.0
   validate_certs:
     description:
-      - Whether to verify the API's TLS certificate. Only set to V(false) for a test endpoint with a self-signed certificate.
+      - Whether to verify the API's TLS certificate. Only set to V(false) for a test endpoint with a self-signed
+        certificate.
     type: bool
     default: true
     version_added: 0.1.0

@@ -16,12 +16,25 @@ from urllib.parse import quote
 
 from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoAPIError
 from ansible_collections.civo.cloud.plugins.module_utils.snapshots import (
-    COMPLETE, PENDING_STATUSES, SnapshotAPI, as_bool, normalise_timestamp,
+    COMPLETE,
+    PENDING_STATUSES,
+    SnapshotAPI,
+    as_bool,
+    normalise_timestamp,
 )
 
 SNAPSHOT_FIELDS = (
-    'id', 'name', 'instance_id', 'hostname', 'safe', 'status', 'cron_timing',
-    'size_gb', 'requested_at', 'completed_at', 'region',
+    'id',
+    'name',
+    'instance_id',
+    'hostname',
+    'safe',
+    'status',
+    'cron_timing',
+    'size_gb',
+    'requested_at',
+    'completed_at',
+    'region',
 )
 # Keys only a volume snapshot has (current-api.md 1d); an instance snapshot of this API has none of them.
 VOLUME_SNAPSHOT_KEYS = ('snapshot_id', 'volume_id', 'creation_time', 'source_volume_name', 'restore_size')
@@ -70,9 +83,13 @@ class AccountSnapshots(SnapshotAPI):
     replaces_in_place = True
 
     def list(self, target=None):
-        """The instance snapshots in the account (one request: the API does not paginate them); of one instance if given."""
-        return [normalise_snapshot(item, target) for item in self._list_raw()
-                if target is None or item.get('instance_id') == target['id']]
+        """The instance snapshots in the account (one request: the API does not paginate them); of one instance if
+        given."""
+        return [
+            normalise_snapshot(item, target)
+            for item in self._list_raw()
+            if target is None or item.get('instance_id') == target['id']
+        ]
 
     def named(self, name, target=None):
         """The snapshot of this name, whichever instance it is of (names are unique in the account): [] or [it]."""
@@ -81,8 +98,14 @@ class AccountSnapshots(SnapshotAPI):
 
     def read(self, snapshot):
         found = self._find_raw(snapshot['name'])
-        return normalise_snapshot(found, dict(id=snapshot.get('instance_id'), hostname=snapshot.get('hostname'),
-                                              region=snapshot.get('region'))) if found else None
+        return (
+            normalise_snapshot(
+                found,
+                dict(id=snapshot.get('instance_id'), hostname=snapshot.get('hostname'), region=snapshot.get('region')),
+            )
+            if found
+            else None
+        )
 
     def _find_raw(self, name):
         """Only the match is normalised: the account may hold thousands."""
@@ -94,7 +117,9 @@ class AccountSnapshots(SnapshotAPI):
     def _list_raw(self):
         body = self.api.get('/v2/snapshots')
         if not isinstance(body, list):
-            raise CivoAPIError('GET', '/v2/snapshots', cause='expected a JSON array of snapshots, got %s' % type(body).__name__)
+            raise CivoAPIError(
+                'GET', '/v2/snapshots', cause='expected a JSON array of snapshots, got %s' % type(body).__name__
+            )
         return [item for item in body if is_instance_snapshot(item)]
 
     def take(self, name, target, settings, known=()):
@@ -112,7 +137,8 @@ class AccountSnapshots(SnapshotAPI):
             return started
 
     def _started_by_lost_attempt(self, error, name, target, safe, cron_timing):
-        """The snapshot an unanswered earlier attempt of this PUT started, when that is why a retry was refused; else None.
+        """The snapshot an unanswered earlier attempt of this PUT started, when that is why a retry was refused; else
+        None.
 
         A PUT whose answer was lost (a timeout, a dropped connection, a 5xx from a proxy) may still have been carried
         out. Its retry then finds that snapshot being taken and gets a 409: the task's own snapshot, not a conflict.
@@ -128,9 +154,17 @@ class AccountSnapshots(SnapshotAPI):
 
     def predict(self, name, target, settings, current=None):
         """The snapshot a PUT would make: the current one (if any) overwritten, restarted as new."""
-        snapshot = dict(current or {}, name=name, instance_id=target['id'], safe=bool(settings.get('safe')),
-                        cron_timing=settings.get('cron_timing') or None, status='new', size_gb=None, requested_at=None,
-                        completed_at=None)
+        snapshot = dict(
+            current or {},
+            name=name,
+            instance_id=target['id'],
+            safe=bool(settings.get('safe')),
+            cron_timing=settings.get('cron_timing') or None,
+            status='new',
+            size_gb=None,
+            requested_at=None,
+            completed_at=None,
+        )
         snapshot.setdefault('id', None)
         snapshot['region'] = snapshot.get('region') or target.get('region')
         if not current or current.get('instance_id') != target['id']:

@@ -20,11 +20,18 @@ import re
 
 from ansible_collections.civo.cloud.plugins.module_utils.errors import LookupFailed
 from ansible_collections.civo.cloud.plugins.module_utils.input_rules import (
-    NAME_PATTERN, duration_problem, label_name_problem, name_problem, safe_problem,
+    NAME_PATTERN,
+    duration_problem,
+    label_name_problem,
+    name_problem,
+    safe_problem,
 )
 from ansible_collections.civo.cloud.plugins.module_utils.instances import in_region, match_hostname
 from ansible_collections.civo.cloud.plugins.module_utils.snapshots import (
-    COMPLETE, PENDING_STATUSES, age_seconds, newest_first,
+    COMPLETE,
+    PENDING_STATUSES,
+    age_seconds,
+    newest_first,
 )
 
 DEFAULT_NAME_PATTERN = '{prefix}-{hostname}-{timestamp}'
@@ -48,6 +55,7 @@ def run_timestamp(now, snapshot_api):
 
 # -- the input -------------------------------------------------------------------------------------------------------
 
+
 def input_problems(params, timestamp):
     """Every problem of the options (the module's parameters), checked before any request; [] when they are usable.
 
@@ -58,8 +66,10 @@ def input_problems(params, timestamp):
     if not items:
         problems.append('instances is empty; give at least one instance.')
     if not NAME_PATTERN.match(params['prefix'] or ''):
-        problems.append("prefix '%s' may only contain letters, digits, '.', '_' and '-', and must start with a letter "
-                        'or digit.' % params['prefix'])
+        problems.append(
+            "prefix '%s' may only contain letters, digits, '.', '_' and '-', and must start with a letter "
+            'or digit.' % params['prefix']
+        )
     problems.extend(_pattern_problems(params['name_pattern']))
     if params['keep'] < 1:
         problems.append('keep must be at least 1 (the snapshot just taken is always kept), got %d.' % params['keep'])
@@ -71,9 +81,11 @@ def input_problems(params, timestamp):
 
     malformed = [item for item in items if _label_and_id(item) is None]
     if malformed:
-        problems.append("Each item of instances must be a hostname, or a dict with the keys name (used in the snapshot "
-                        "names; letters, digits, '.', '_' and '-') and, optionally, id (the instance ID). Not so: %s."
-                        % ', '.join(json.dumps(item, default=str) for item in malformed))
+        problems.append(
+            "Each item of instances must be a hostname, or a dict with the keys name (used in the snapshot "
+            "names; letters, digits, '.', '_' and '-') and, optionally, id (the instance ID). Not so: %s."
+            % ', '.join(json.dumps(item, default=str) for item in malformed)
+        )
     elif not problems:
         # Names are only worked out from well-formed options and items.
         problems.extend(_names_problems(plan_entries(params, timestamp), params['snapshot_api'] == 'instance'))
@@ -99,14 +111,17 @@ def _label_and_id(item):
 def _pattern_problems(pattern):
     problems = []
     if any(pattern.count(placeholder) != 1 for placeholder in PLACEHOLDERS):
-        problems.append("name_pattern '%s' must contain each of {prefix}, {hostname} and {timestamp} exactly once."
-                        % pattern)
+        problems.append(
+            "name_pattern '%s' must contain each of {prefix}, {hostname} and {timestamp} exactly once." % pattern
+        )
     rest = pattern
     for placeholder in PLACEHOLDERS:
         rest = rest.replace(placeholder, '')
     if not PATTERN_TEXT.match(rest):
-        problems.append("name_pattern '%s': besides {prefix}, {hostname} and {timestamp} it may only contain letters, "
-                        "digits, '.', '_' and '-'." % pattern)
+        problems.append(
+            "name_pattern '%s': besides {prefix}, {hostname} and {timestamp} it may only contain letters, "
+            "digits, '.', '_' and '-'." % pattern
+        )
     return problems
 
 
@@ -115,8 +130,10 @@ def _names_problems(entries, labels):
     for name in (entry['name'] for entry in entries):
         if labels:
             problem = label_name_problem(name)
-            hint = ("With snapshot_api=instance use a lowercase prefix, pattern and instance names with only '-' "
-                    'between words, at most 63 characters in all.')
+            hint = (
+                "With snapshot_api=instance use a lowercase prefix, pattern and instance names with only '-' "
+                'between words, at most 63 characters in all.'
+            )
         else:
             problem = name_problem(name)
             hint = 'Shorten the prefix or the pattern.'
@@ -125,25 +142,35 @@ def _names_problems(entries, labels):
     names = [entry['name'] for entry in entries]
     ids = [entry['id'] for entry in entries if entry['id']]
     if len(set(names)) != len(names) or len(set(ids)) != len(ids):
-        problems.append('Each instance must be given only once, and the snapshot names must be unique: %s.'
-                        % ', '.join(names))
+        problems.append(
+            'Each instance must be given only once, and the snapshot names must be unique: %s.' % ', '.join(names)
+        )
     return problems
 
 
 # -- the plan --------------------------------------------------------------------------------------------------------
 
+
 def plan_entries(params, timestamp):
     """One entry per item of instances, in the order given, named for the run at `timestamp` (the input is usable)."""
     labels = params['snapshot_api'] == 'instance'
-    return [_entry(params['name_pattern'], params['prefix'], label, instance_id, timestamp, labels)
-            for label, instance_id in (_label_and_id(item) for item in params['instances'])]
+    return [
+        _entry(params['name_pattern'], params['prefix'], label, instance_id, timestamp, labels)
+        for label, instance_id in (_label_and_id(item) for item in params['instances'])
+    ]
 
 
 def _entry(pattern, prefix, label, instance_id, timestamp, labels):
     head = pattern.replace('{prefix}', prefix).replace('{hostname}', label)
     regex = re.escape(head).replace(re.escape('{timestamp}'), LABEL_TIMESTAMP_REGEX if labels else TIMESTAMP_REGEX)
-    return dict(label=label, id=instance_id, instance_id=instance_id, hostname=None,
-                name=head.replace('{timestamp}', timestamp), name_regex='^%s$' % regex)
+    return dict(
+        label=label,
+        id=instance_id,
+        instance_id=instance_id,
+        hostname=None,
+        name=head.replace('{timestamp}', timestamp),
+        name_regex='^%s$' % regex,
+    )
 
 
 def resolve(entries, instances, region=None):
@@ -154,8 +181,10 @@ def resolve(entries, instances, region=None):
     for entry in entries:
         if entry['id']:
             if entry['id'] not in hostnames:
-                problems.append("No instance with id '%s' (given for %s; %d instances looked at%s)." % (
-                    entry['id'], entry['label'], len(instances), in_region(region)))
+                problems.append(
+                    "No instance with id '%s' (given for %s; %d instances looked at%s)."
+                    % (entry['id'], entry['label'], len(instances), in_region(region))
+                )
                 continue
             entry['hostname'] = hostnames[entry['id']]
         else:
@@ -168,16 +197,20 @@ def resolve(entries, instances, region=None):
         given_as.setdefault(entry['instance_id'], []).append(entry['label'])
     for instance_id, labels in sorted(given_as.items()):
         if len(labels) > 1:
-            problems.append('%s are the same instance (%s): give each instance only once.' % (
-                ' and '.join(labels), instance_id))
+            problems.append(
+                '%s are the same instance (%s): give each instance only once.' % (' and '.join(labels), instance_id)
+            )
     return problems
 
 
 def is_backup_of(entry, snapshot):
     """Whether the snapshot belongs to the entry's backup set: of its instance, not scheduled, and its whole name
     follows the pattern with this prefix and label and some timestamp."""
-    return (snapshot.get('instance_id') == entry['instance_id'] and not snapshot.get('cron_timing')
-            and re.match(entry['name_regex'], snapshot.get('name') or '') is not None)
+    return (
+        snapshot.get('instance_id') == entry['instance_id']
+        and not snapshot.get('cron_timing')
+        and re.match(entry['name_regex'], snapshot.get('name') or '') is not None
+    )
 
 
 def recent(entries, snapshots, min_interval_seconds, now=None):
@@ -189,8 +222,11 @@ def recent(entries, snapshots, min_interval_seconds, now=None):
     if not min_interval_seconds:
         return found
     for entry in entries:
-        backups = [snapshot for snapshot in snapshots if is_backup_of(entry, snapshot)
-                   and snapshot.get('status') in PENDING_STATUSES + (COMPLETE,)]
+        backups = [
+            snapshot
+            for snapshot in snapshots
+            if is_backup_of(entry, snapshot) and snapshot.get('status') in PENDING_STATUSES + (COMPLETE,)
+        ]
         newest = newest_first(backups)[:1]
         age = age_seconds(newest[0], now) if newest else None
         if age is not None and age < min_interval_seconds:
@@ -209,25 +245,35 @@ def rotation(entries, run, snapshots, keep, assume_complete=False):
         return []
     run_names = set(snapshot['name'] for snapshot in run.values())
     if not assume_complete:
-        status = dict((snapshot.get('name'), snapshot.get('status')) for snapshot in snapshots
-                      if snapshot.get('name') in run_names)
+        status = dict(
+            (snapshot.get('name'), snapshot.get('status'))
+            for snapshot in snapshots
+            if snapshot.get('name') in run_names
+        )
         if any(status.get(name) != COMPLETE for name in run_names):
             return []
     doomed = []
     for entry in entries:
-        older = [snapshot for snapshot in snapshots if is_backup_of(entry, snapshot)
-                 and snapshot.get('status') == COMPLETE and snapshot.get('name') not in run_names]
-        doomed.extend(newest_first(older)[keep - 1:])
+        older = [
+            snapshot
+            for snapshot in snapshots
+            if is_backup_of(entry, snapshot)
+            and snapshot.get('status') == COMPLETE
+            and snapshot.get('name') not in run_names
+        ]
+        doomed.extend(newest_first(older)[keep - 1 :])
     return doomed
 
 
 # -- reporting -------------------------------------------------------------------------------------------------------
+
 
 def failure_message(why, failures):
     """One message for the snapshots that failed: why the run stopped, then each snapshot, its instance and the reason.
 
     failures: dicts with name, instance (its label) and reason.
     """
-    reasons = ['%s of %s: %s' % (failure['name'], failure['instance'], failure['reason'].strip())
-               for failure in failures]
+    reasons = [
+        '%s of %s: %s' % (failure['name'], failure['instance'], failure['reason'].strip()) for failure in failures
+    ]
     return ' '.join([why] + [reason if reason.endswith('.') else reason + '.' for reason in reasons])

@@ -117,7 +117,8 @@ def _is_loopback(hostname):
 
 
 def _tls_reason(exception):
-    """The certificate verification failure inside an SSLError ('self-signed certificate', ...), or None if it is another TLS error."""
+    """The certificate verification failure inside an SSLError ('self-signed certificate', ...), or None if it is
+    another TLS error."""
     text = str(exception)
     match = re.search(r'certificate verify failed: (.*?)(?:\s*\(_ssl\.c:\d+\)|\'\)|"\)|$)', text)
     if match and match.group(1).strip():
@@ -136,7 +137,7 @@ def _int_header(response, name):
 
 def backoff_delay(attempt):
     """Capped exponential backoff with jitter: half fixed, half random, so that forks spread out."""
-    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt))
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (2**attempt))
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
@@ -165,11 +166,14 @@ class CivoAPI:
         self.verify = params['validate_certs']
         self.session = requests.Session()
         self.session.verify = self.verify
-        self.session.headers.update({
-            'Authorization': 'bearer %s' % self.token,
-            'Accept': 'application/json',
-            'User-Agent': 'civo.cloud/%s (ansible-core; python-requests/%s)' % (COLLECTION_VERSION, requests.__version__),
-        })
+        self.session.headers.update(
+            {
+                'Authorization': 'bearer %s' % self.token,
+                'Accept': 'application/json',
+                'User-Agent': 'civo.cloud/%s (ansible-core; python-requests/%s)'
+                % (COLLECTION_VERSION, requests.__version__),
+            }
+        )
         self.requests_sent = 0
         self.retries_done = []  # one entry per retried attempt: see retry_report()
         self.lost_answers = []  # one line per POST whose answer was lost: see post()
@@ -183,11 +187,15 @@ class CivoAPI:
             raise CivoError('No Civo API token: set the api_token option or the CIVO_TOKEN environment variable.')
         if not TOKEN_PATTERN.match(self.token):
             # Never quote the token: it is a secret even when it is malformed.
-            raise CivoError('The Civo API token has spaces, control or non-ASCII characters inside it; a token is only '
-                            'printable ASCII. Check how it is stored (whitespace around it is ignored).')
+            raise CivoError(
+                'The Civo API token has spaces, control or non-ASCII characters inside it; a token is only '
+                'printable ASCII. Check how it is stored (whitespace around it is ignored).'
+            )
         url = urlparse(self.base_url)
         if url.scheme not in ('http', 'https') or not url.hostname:
-            raise CivoError("api_url must be an http:// or https:// URL such as %s, got '%s'." % (DEFAULT_API_URL, self.base_url))
+            raise CivoError(
+                "api_url must be an http:// or https:// URL such as %s, got '%s'." % (DEFAULT_API_URL, self.base_url)
+            )
         if self.timeout is None or self.timeout <= 0:
             raise CivoError('api_timeout must be a positive number of seconds, got %s.' % self.timeout)
         if self.retries is None or self.retries < 0:
@@ -233,14 +241,24 @@ class CivoAPI:
                 return wait  # on success _attempt hands back the body
             # A 5xx, or a failure that is retried (a lost answer), may come after the API did the request; a 429 is a
             # refusal, and a failure that stopped the request being sent (a certificate error) is not retried.
-            if find_created is not None and failure.status != 429 and (wait is not None or (failure.status or 0) >= 500):
+            if (
+                find_created is not None
+                and failure.status != 429
+                and (wait is not None or (failure.status or 0) >= 500)
+            ):
                 found = self._look_for_created(method, path, failure, find_created)
                 if found is not None:
                     return found
             if wait is None or attempt > self.retries:
                 raise failure
-            self.retries_done.append(dict(request='%s %s' % (method, path), attempt=attempt, reason=failure.short_reason,
-                                          waited=round(wait, 1)))
+            self.retries_done.append(
+                dict(
+                    request='%s %s' % (method, path),
+                    attempt=attempt,
+                    reason=failure.short_reason,
+                    waited=round(wait, 1),
+                )
+            )
             self._pause(wait)
             self._pace_until = 0.0  # the wait above already respected the window
 
@@ -252,14 +270,19 @@ class CivoAPI:
         try:
             found = find_created()
         except CivoAPIError as e:
-            raise CivoError('The answer to %s was lost (%s), and looking for what it may have created failed too: %s. It was '
-                            'not sent again, so that nothing is created twice; run the task again once the API answers.' % (
-                                request, failure.short_reason, e), **e.result)
+            raise CivoError(
+                'The answer to %s was lost (%s), and looking for what it may have created failed too: %s. It was '
+                'not sent again, so that nothing is created twice; run the task again once the API answers.'
+                % (request, failure.short_reason, e),
+                **e.result,
+            )
         if found is None:
             return None
         what = found.get('id') or found.get('name') if isinstance(found, dict) else None
-        self.lost_answers.append('%s: the answer was lost (%s); what it created was found (%s), so it was not sent again.' % (
-            request, failure.short_reason, what or 'found'))
+        self.lost_answers.append(
+            '%s: the answer was lost (%s); what it created was found (%s), so it was not sent again.'
+            % (request, failure.short_reason, what or 'found')
+        )
         return found
 
     def _attempt(self, method, url, path, query, body, attempt):
@@ -267,21 +290,30 @@ class CivoAPI:
         self.requests_sent += 1
         data, json_body = body
         try:
-            response = self.session.request(method, url, params=query, data=data, json=json_body, timeout=self.timeout,
-                                            verify=self.verify)
+            response = self.session.request(
+                method, url, params=query, data=data, json=json_body, timeout=self.timeout, verify=self.verify
+            )
         except requests.exceptions.SSLError as e:
             reason = _tls_reason(e)
             if reason:
-                cause = ('TLS certificate verification failed for %s (%s). Fix the certificate, or set validate_certs=false '
-                         'for a test endpoint.' % (self.base_url, reason))
+                cause = (
+                    'TLS certificate verification failed for %s (%s). Fix the certificate, or set validate_certs=false '
+                    'for a test endpoint.' % (self.base_url, reason)
+                )
                 return self._error(method, path, cause=cause, attempts=attempt), None
             # Other TLS failures (a connection cut during the handshake) are as transient as any dropped connection.
-            return self._error(method, path, cause='TLS error: %s' % _short(e), attempts=attempt), backoff_delay(attempt - 1)
+            return self._error(method, path, cause='TLS error: %s' % _short(e), attempts=attempt), backoff_delay(
+                attempt - 1
+            )
         except requests.exceptions.Timeout:
             cause = 'no answer within api_timeout=%ss' % self.timeout
             return self._error(method, path, cause=cause, attempts=attempt), backoff_delay(attempt - 1)
-        except (requests.exceptions.InvalidHeader, requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                requests.exceptions.InvalidSchema) as e:
+        except (
+            requests.exceptions.InvalidHeader,
+            requests.exceptions.InvalidURL,
+            requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidSchema,
+        ) as e:
             # The request could not even be built: nothing to retry. The exception's text may quote a header, so it is
             # scrubbed like every message (and only its type is trusted to describe it).
             cause = 'the request could not be built (%s): %s' % (type(e).__name__, _short(e))
@@ -383,13 +415,17 @@ def _short(exception):
 # ... (Caused by NewConnectionError('<...>: Failed to establish a new connection: [Errno 111] Connection refused'))").
 CONNECTION_TROUBLE = (
     (re.compile(r'\[Errno -?\d+\] ([^\'"\)]+)'), None),
-    (re.compile(r'RemoteDisconnected|without response|Connection aborted'), 'the connection was closed without an answer'),
+    (
+        re.compile(r'RemoteDisconnected|without response|Connection aborted'),
+        'the connection was closed without an answer',
+    ),
     (re.compile(r'Connection reset'), 'the connection was reset'),
 )
 
 
 def _connection_trouble(exception):
-    """What went wrong with the connection, in a few plain words (the library's whole text only when nothing matches)."""
+    """What went wrong with the connection, in a few plain words (the library's whole text only when nothing
+    matches)."""
     text = str(exception)
     for pattern, plain in CONNECTION_TROUBLE:
         match = pattern.search(text)
@@ -411,4 +447,6 @@ def _error_from_response(method, path, response, attempt):
         details = body.get('details')
     elif response.text:
         reason = response.text.strip()[:200]
-    return CivoAPIError(method, path, status=response.status_code, code=code, reason=reason, details=details, attempts=attempt)
+    return CivoAPIError(
+        method, path, status=response.status_code, code=code, reason=reason, details=details, attempts=attempt
+    )

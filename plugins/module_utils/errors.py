@@ -15,10 +15,19 @@ __metaclass__ = type
 
 # What Civo answers for a wrong, revoked or badly scoped token. The real service says 404 database_account_not_found
 # ("The account could not be found"), which reads like a missing resource unless the message says what it means.
-TOKEN_REJECTED_CODES = frozenset(('database_account_not_found', 'authentication_failed', 'authentication_invalid_key',
-                                  'authentication_access_denied', 'requires_authentication'))
-TOKEN_REJECTED_HINT = ('Civo answers this for a wrong or revoked API token: check api_token (or CIVO_TOKEN) and that it '
-                       'belongs to the account and region you mean.')
+TOKEN_REJECTED_CODES = frozenset(
+    (
+        'database_account_not_found',
+        'authentication_failed',
+        'authentication_invalid_key',
+        'authentication_access_denied',
+        'requires_authentication',
+    )
+)
+TOKEN_REJECTED_HINT = (
+    'Civo answers this for a wrong or revoked API token: check api_token (or CIVO_TOKEN) and that it '
+    'belongs to the account and region you mean.'
+)
 
 
 class CivoError(Exception):
@@ -86,16 +95,26 @@ class CivoAPIError(CivoError):
         """Work the message and the result's api_error out from the fields (again, after one changed)."""
         self.message = self._text()
         self.args = (self.message,)
-        self.result = dict(api_error=dict(method=self.method, path=self.path, status=self.status, code=self.code,
-                                          reason=self.reason, details=self.details))
+        self.result = dict(
+            api_error=dict(
+                method=self.method,
+                path=self.path,
+                status=self.status,
+                code=self.code,
+                reason=self.reason,
+                details=self.details,
+            )
+        )
 
     @property
     def short_reason(self):
-        """Why the attempt failed, in a few words: 'HTTP 503', 'HTTP 429 (rate_limit)' or the kind of connection trouble."""
+        """Why the attempt failed, in a few words: 'HTTP 503', 'HTTP 429 (rate_limit)' or the kind of connection
+        trouble."""
         if self.status is None:
             return (self.cause or 'error').split(':')[0].split(' (')[0]
         return 'HTTP %s%s' % (self.status, ' (%s)' % self.code if self.code else '')
 
     def is_gone(self, codes):
-        """Whether this is a 404 that says the thing asked for is not there (its code one of `codes`, None for no code)."""
+        """Whether this is a 404 that says the thing asked for is not there (its code one of `codes`, None for no
+        code)."""
         return self.status == 404 and self.code in codes

@@ -35,8 +35,10 @@ def name_problem(name):
     if len(name) > NAME_MAX_LENGTH:
         return 'name is %d characters long; at most %d are allowed.' % (len(name), NAME_MAX_LENGTH)
     if not NAME_PATTERN.match(name):
-        return ("name '%s' may only contain letters, digits, '.', '_' and '-', and must start with a letter or digit "
-                "(it becomes part of the API path)." % name.encode('unicode_escape').decode('ascii'))
+        return (
+            "name '%s' may only contain letters, digits, '.', '_' and '-', and must start with a letter or digit "
+            "(it becomes part of the API path)." % name.encode('unicode_escape').decode('ascii')
+        )
     return None
 
 
@@ -46,18 +48,25 @@ def label_name_problem(name):
         return 'name must not be empty.'
     if len(name) > LABEL_MAX_LENGTH:
         return 'name is %d characters long; with snapshot_api=instance at most %d are allowed (an RFC 1123 label).' % (
-            len(name), LABEL_MAX_LENGTH)
+            len(name),
+            LABEL_MAX_LENGTH,
+        )
     if not LABEL_PATTERN.match(name):
-        return ("name '%s' is not an RFC 1123 label, which snapshot_api=instance demands: only lowercase letters, digits "
-                "and '-', starting and ending with a letter or digit (for example web-1-nightly)." % name.encode('unicode_escape').decode('ascii'))
+        return (
+            "name '%s' is not an RFC 1123 label, which snapshot_api=instance demands: only lowercase letters, digits "
+            "and '-', starting and ending with a letter or digit (for example web-1-nightly)."
+            % name.encode('unicode_escape').decode('ascii')
+        )
     return None
 
 
 def duration_problem(option, text):
     """Why a duration option (max_age, older_than, ...) is unusable, or None."""
     if text is not None and parse_duration(text) is None:
-        return ("%s '%s' is not a duration: use a positive number followed by s, m, h, d or w, such as 30m, 12h or 7d."
-                % (option, text))
+        return (
+            "%s '%s' is not a duration: use a positive number followed by s, m, h, d or w, such as 30m, 12h or 7d."
+            % (option, text)
+        )
     return None
 
 
@@ -66,16 +75,20 @@ def hostname_problem(hostname, option='hostname'):
     if not hostname or not hostname.strip():
         return '%s must not be empty.' % option
     if len(hostname) > HOSTNAME_MAX_LENGTH or not HOSTNAME_PATTERN.match(hostname):
-        return ("%s '%s' is not a host name: use letters, digits and '-' in dot-separated parts of at most 63 characters, "
-                "not starting or ending with '-'." % (option, hostname.encode('unicode_escape').decode('ascii')))
+        return (
+            "%s '%s' is not a host name: use letters, digits and '-' in dot-separated parts of at most 63 characters, "
+            "not starting or ending with '-'." % (option, hostname.encode('unicode_escape').decode('ascii'))
+        )
     return None
 
 
 def safe_problem(safe, snapshot_api):
     """Why safe=true cannot be asked for with this snapshot API, or None."""
     if safe and snapshot_api == 'instance':
-        return ('safe=true needs snapshot_api=account: the per-instance API (snapshot_api=instance) cannot shut the '
-                'instance down.')
+        return (
+            'safe=true needs snapshot_api=account: the per-instance API (snapshot_api=instance) cannot shut the '
+            'instance down.'
+        )
     return None
 
 
@@ -110,13 +123,21 @@ def cron_problem(expression, option='cron_timing'):
     """Why a 5-field cron expression is malformed, or None. option names the module option in the message."""
     fields = (expression or '').split()
     if len(fields) != 5:
-        return ("%s '%s' must have 5 fields (minute hour day-of-month month day-of-week), "
-                "for example '0 3 * * *'." % (option, expression))
+        return "%s '%s' must have 5 fields (minute hour day-of-month month day-of-week), for example '0 3 * * *'." % (
+            option,
+            expression,
+        )
     for text, (label, low, high, names) in zip(fields, _CRON_FIELDS):
         for item in text.split(','):
             if not _cron_item_ok(item, low, high, names):
                 return "%s '%s': the %s field '%s' is not valid (allowed %d-%d, '*', ranges, steps and lists)." % (
-                    option, expression, label, text, low, high)
+                    option,
+                    expression,
+                    label,
+                    text,
+                    low,
+                    high,
+                )
     return None
 
 
@@ -139,16 +160,32 @@ def cron_interval_problem(expression, option='cron_expression', minimum=SCHEDULE
     gap, earlier, later = min(gaps)
     if gap >= minimum:
         return None
-    return ("%s '%s' runs only %d minute%s apart (for example at %02d:%02d and %02d:%02d); Civo's rule for snapshot "
-            "schedules is that runs are at least %d minutes apart." % (
-                option, expression, gap, '' if gap == 1 else 's', earlier // 60, earlier % 60, later // 60, later % 60, minimum))
+    return (
+        "%s '%s' runs only %d minute%s apart (for example at %02d:%02d and %02d:%02d); Civo's rule for snapshot "
+        "schedules is that runs are at least %d minutes apart."
+        % (
+            option,
+            expression,
+            gap,
+            '' if gap == 1 else 's',
+            earlier // 60,
+            earlier % 60,
+            later // 60,
+            later % 60,
+            minimum,
+        )
+    )
 
 
 def max_snapshots_problem(value):
     """Why a schedule's max_snapshots (snapshots kept per instance) is out of the API's range, or None."""
     low, high = MAX_SNAPSHOTS_RANGE
     if value is None or not low <= value <= high:
-        return 'max_snapshots must be from %d to %d (the snapshots a schedule keeps per instance), got %s.' % (low, high, value)
+        return 'max_snapshots must be from %d to %d (the snapshots a schedule keeps per instance), got %s.' % (
+            low,
+            high,
+            value,
+        )
     return None
 
 

@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, civo.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The per-instance snapshot API (``/v2/instances/:id/snapshots``, ``/v2/resourcesnapshots``): ``snapshot_api: instance``.
+"""The per-instance snapshot API (``/v2/instances/:id/snapshots``, ``/v2/resourcesnapshots``): ``snapshot_api:
+instance``.
 
 Snapshots belong to an instance and are addressed by id; a name need not be unique (several snapshots of one instance
 may share it unless the API refuses that with a 409). Shapes as in current-api.md 1a and 1b (civogo v0.7.0).
@@ -17,12 +18,16 @@ from urllib.parse import quote
 from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoAPIError, CivoError, LookupFailed
 from ansible_collections.civo.cloud.plugins.module_utils.instances import INSTANCE_NOT_FOUND_CODES
 from ansible_collections.civo.cloud.plugins.module_utils.snapshots import (
-    SnapshotAPI, newest_first, normalise_timestamp, status_of_api_state,
+    SnapshotAPI,
+    newest_first,
+    normalise_timestamp,
+    status_of_api_state,
 )
 
 # A 404 with one of these codes (or none) means "no such snapshot": the goal of a delete is reached.
 SNAPSHOT_GONE_CODES = (None, '', 'database_snapshot_not_found')
-# What the 404 of a region without this API advises by default: civo_snapshot and civo_snapshot_info can use the other API.
+# What the 404 of a region without this API advises by default: civo_snapshot and civo_snapshot_info can use the other
+# API.
 USE_THE_ACCOUNT_API = 'Use snapshot_api: account (the default) in this region.'
 
 
@@ -31,22 +36,37 @@ def _path(*parts):
 
 
 def normalise_snapshot(raw, target=None, region=None):
-    """One snapshot of /v2/instances/:id/snapshots (or the ``instance`` of a resource snapshot) in the modules' shape."""
+    """One snapshot of /v2/instances/:id/snapshots (or the ``instance`` of a resource snapshot) in the modules'
+    shape."""
     raw = raw if isinstance(raw, dict) else {}
     target = target or {}
     status = raw.get('status') if isinstance(raw.get('status'), dict) else {}
     # civogo's shape is status.state; a bare status or state word is read too, should an answer be flatter.
-    api_status = next((word for word in (status.get('state'), raw.get('status'), raw.get('state')) if isinstance(word, str)), '')
+    api_status = next(
+        (word for word in (status.get('state'), raw.get('status'), raw.get('state')) if isinstance(word, str)), ''
+    )
     created_at = normalise_timestamp(raw.get('created_at'))
     return dict(
-        id=raw.get('id'), name=raw.get('name'), instance_id=target.get('id'), hostname=target.get('hostname'),
-        safe=None, status=status_of_api_state(api_status), cron_timing=None, size_gb=None,
-        requested_at=created_at, completed_at=None, region=target.get('region') or region,
+        id=raw.get('id'),
+        name=raw.get('name'),
+        instance_id=target.get('id'),
+        hostname=target.get('hostname'),
+        safe=None,
+        status=status_of_api_state(api_status),
+        cron_timing=None,
+        size_gb=None,
+        requested_at=created_at,
+        completed_at=None,
+        region=target.get('region') or region,
         description=raw.get('description') or '',
         included_volumes=list(raw.get('included_volumes') or []),
-        volumes=[dict(id=volume.get('id'), state=volume.get('state')) for volume in status.get('volumes') or []
-                 if isinstance(volume, dict)],
-        created_at=created_at, api_status=api_status,
+        volumes=[
+            dict(id=volume.get('id'), state=volume.get('state'))
+            for volume in status.get('volumes') or []
+            if isinstance(volume, dict)
+        ],
+        created_at=created_at,
+        api_status=api_status,
     )
 
 
@@ -55,9 +75,17 @@ def normalise_resource_snapshot(raw, region=None):
     raw = raw if isinstance(raw, dict) else {}
     instance = raw.get('instance') if isinstance(raw.get('instance'), dict) else {}
     # instance.description may describe the instance rather than the snapshot (the sources disagree): not used.
-    return normalise_snapshot(dict(instance, id=raw.get('id'), name=raw.get('name'), description=raw.get('description'),
-                                   created_at=raw.get('created_at') or instance.get('created_at')),
-                              dict(id=instance.get('id')), region)
+    return normalise_snapshot(
+        dict(
+            instance,
+            id=raw.get('id'),
+            name=raw.get('name'),
+            description=raw.get('description'),
+            created_at=raw.get('created_at') or instance.get('created_at'),
+        ),
+        dict(id=instance.get('id')),
+        region,
+    )
 
 
 class InstanceSnapshots(SnapshotAPI):
@@ -82,8 +110,11 @@ class InstanceSnapshots(SnapshotAPI):
         """
         if target is None:
             items = self._array('GET', _path('resourcesnapshots'))
-            return [normalise_resource_snapshot(item, self.api.region) for item in reversed(items)
-                    if isinstance(item, dict) and item.get('resource_type') in (None, 'instance')]
+            return [
+                normalise_resource_snapshot(item, self.api.region)
+                for item in reversed(items)
+                if isinstance(item, dict) and item.get('resource_type') in (None, 'instance')
+            ]
         items = self._array('GET', _path('instances', target['id'], 'snapshots'), target)
         return [normalise_snapshot(item, target, self.api.region) for item in reversed(items) if isinstance(item, dict)]
 
@@ -97,16 +128,21 @@ class InstanceSnapshots(SnapshotAPI):
         The list is read rather than a GET by id: no source confirms that the API resolves a name in the path.
         """
         snapshots = self.list(target)
-        matches = ([snapshot for snapshot in snapshots if snapshot['id'] == id_or_name]
-                   or [snapshot for snapshot in snapshots if snapshot['name'] == id_or_name])
+        matches = [snapshot for snapshot in snapshots if snapshot['id'] == id_or_name] or [
+            snapshot for snapshot in snapshots if snapshot['name'] == id_or_name
+        ]
         if len(matches) == 1:
             return matches[0]
         instance = target.get('hostname') or target['id']
         if not matches:
             names = ', '.join(sorted(set(snapshot['name'] or snapshot['id'] for snapshot in snapshots))) or 'none'
-            raise LookupFailed("Instance %s has no snapshot with id or name '%s' (its snapshots: %s)." % (instance, id_or_name, names))
-        raise LookupFailed("Instance %s has %d snapshots named '%s' (ids %s): give the id instead." % (
-            instance, len(matches), id_or_name, ', '.join(snapshot['id'] for snapshot in matches)))
+            raise LookupFailed(
+                "Instance %s has no snapshot with id or name '%s' (its snapshots: %s)." % (instance, id_or_name, names)
+            )
+        raise LookupFailed(
+            "Instance %s has %d snapshots named '%s' (ids %s): give the id instead."
+            % (instance, len(matches), id_or_name, ', '.join(snapshot['id'] for snapshot in matches))
+        )
 
     def read(self, snapshot):
         """The snapshot by id, or None when it is gone."""
@@ -126,21 +162,29 @@ class InstanceSnapshots(SnapshotAPI):
         path = _path('instances', target['id'], 'snapshots')
 
         def find_created():
-            created = [item for item in self._array('GET', path, target)
-                       if isinstance(item, dict) and item.get('name') == name and item.get('id') not in known_ids]
+            created = [
+                item
+                for item in self._array('GET', path, target)
+                if isinstance(item, dict) and item.get('name') == name and item.get('id') not in known_ids
+            ]
             return created[-1] if created else None  # the API lists in creation order
+
         raw = self._call('POST', path, target, json_body=body, find_created=find_created)
         return normalise_snapshot(raw, target, self.api.region)
 
     def predict(self, name, target, settings, current=None):
         """The snapshot a POST would add: new, with the description given or carried over."""
-        snapshot = normalise_snapshot(dict(name=name, description=settings.get('description') or ''), target, self.api.region)
+        snapshot = normalise_snapshot(
+            dict(name=name, description=settings.get('description') or ''), target, self.api.region
+        )
         return dict(snapshot, api_status=None)
 
     def update(self, snapshot, changes):
         """PUT the changes (name, description)."""
         target = dict(id=snapshot['instance_id'], hostname=snapshot.get('hostname'), region=snapshot.get('region'))
-        raw = self._call('PUT', _path('instances', target['id'], 'snapshots', snapshot['id']), target, json_body=changes)
+        raw = self._call(
+            'PUT', _path('instances', target['id'], 'snapshots', snapshot['id']), target, json_body=changes
+        )
         updated = normalise_snapshot(raw, target, self.api.region)
         if not updated['id']:  # an answer without the object: what was sent is what it now holds
             return dict(snapshot, **changes)
@@ -149,7 +193,10 @@ class InstanceSnapshots(SnapshotAPI):
     def delete(self, snapshot):
         """Delete by id; True if it went, False if it was already gone."""
         target = dict(id=snapshot['instance_id'])
-        return self._call('DELETE', _path('instances', target['id'], 'snapshots', snapshot['id']), target, gone_ok=True) is not None
+        return (
+            self._call('DELETE', _path('instances', target['id'], 'snapshots', snapshot['id']), target, gone_ok=True)
+            is not None
+        )
 
     # The transport, and telling "no such snapshot" from "no such instance" from "no such API here"
     def _call(self, method, path, target=None, json_body=None, gone_ok=False, find_created=None):
@@ -167,9 +214,11 @@ class InstanceSnapshots(SnapshotAPI):
 
     def _explain_404(self, error, target):
         region = 'region %s' % self.api.region if self.api.region else "the account's default region"
-        unavailable = CivoError("The Civo API in %s does not offer the per-instance snapshot API (snapshot_api=instance): %s. Civo "
-                                "documents it for CivoStack Enterprise private regions. %s" % (region, error, self.unavailable_advice),
-                                **error.result)
+        unavailable = CivoError(
+            "The Civo API in %s does not offer the per-instance snapshot API (snapshot_api=instance): %s. Civo "
+            "documents it for CivoStack Enterprise private regions. %s" % (region, error, self.unavailable_advice),
+            **error.result,
+        )
         if target is None:
             return unavailable
         if error.code in INSTANCE_NOT_FOUND_CODES:
@@ -184,8 +233,11 @@ class InstanceSnapshots(SnapshotAPI):
 
     def _unknown_instance(self, target, error):
         region = 'region %s' % self.api.region if self.api.region else "the account's default region"
-        return LookupFailed("No instance with id '%s' in %s (%s). Check instance_id, or give the hostname as instance." % (
-            target['id'], region, error), **error.result)
+        return LookupFailed(
+            "No instance with id '%s' in %s (%s). Check instance_id, or give the hostname as instance."
+            % (target['id'], region, error),
+            **error.result,
+        )
 
     def _array(self, method, path, target=None):
         body = self._call(method, path, target)

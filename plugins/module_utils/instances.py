@@ -17,7 +17,8 @@ from urllib.parse import quote
 
 from ansible_collections.civo.cloud.plugins.module_utils.errors import TOKEN_REJECTED_CODES, CivoAPIError, LookupFailed
 
-# What civogo's ListAllInstances asks for: every instance in one page. Should the API cut pages shorter, they are followed.
+# What civogo's ListAllInstances asks for: every instance in one page. Should the API cut pages shorter, they are
+# followed.
 INSTANCES_PER_PAGE = 99999999
 # The codes of a 404 that names the instance (a 404 without a code is read the same way by Instances.get).
 INSTANCE_NOT_FOUND_CODES = ('database_instance_not_found', 'database_instance_find')
@@ -28,20 +29,27 @@ def in_region(region):
 
 
 def match_hostname(instances, hostname, region=None):
-    """The one instance of `instances` with this hostname; LookupFailed (saying how many were looked at) if none or several."""
+    """The one instance of `instances` with this hostname; LookupFailed (saying how many were looked at) if none or
+    several."""
     matches = [item for item in instances if item.get('hostname') == hostname]
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise LookupFailed("No instance with hostname '%s' (%d instances looked at%s). Check the name, or give the instance's ID." % (
-            hostname, len(instances), in_region(region)))
-    raise LookupFailed("Hostname '%s' is ambiguous: %d instances have it (%s). Give the instance's ID instead." % (
-        hostname, len(matches), ', '.join(item.get('id') or '?' for item in matches)))
+        raise LookupFailed(
+            "No instance with hostname '%s' (%d instances looked at%s). Check the name, or give the instance's ID."
+            % (hostname, len(instances), in_region(region))
+        )
+    raise LookupFailed(
+        "Hostname '%s' is ambiguous: %d instances have it (%s). Give the instance's ID instead."
+        % (hostname, len(matches), ', '.join(item.get('id') or '?' for item in matches))
+    )
 
 
 def target(instance, hostname=None, region=None):
     """An instance (as the API lists it) as a target: dict(id, hostname, region)."""
-    return dict(id=instance.get('id'), hostname=hostname or instance.get('hostname'), region=region or instance.get('region'))
+    return dict(
+        id=instance.get('id'), hostname=hostname or instance.get('hostname'), region=region or instance.get('region')
+    )
 
 
 class Instances:
@@ -64,13 +72,17 @@ class Instances:
         return self._listed
 
     def get(self, instance_id):
-        """The instance with this id (GET /v2/instances/:id, which every region answers); LookupFailed if there is none."""
+        """The instance with this id (GET /v2/instances/:id, which every region answers); LookupFailed if there is
+        none."""
         try:
             return self.api.get('/v2/instances/%s' % quote(instance_id, safe=''))
         except CivoAPIError as e:
             if e.status == 404 and e.code not in TOKEN_REJECTED_CODES:
-                raise LookupFailed("No instance with id '%s'%s (HTTP 404, %s). Check the ID, or give the hostname instead." % (
-                    instance_id, in_region(self.api.region), e.code or e.reason), **e.result)
+                raise LookupFailed(
+                    "No instance with id '%s'%s (HTTP 404, %s). Check the ID, or give the hostname instead."
+                    % (instance_id, in_region(self.api.region), e.code or e.reason),
+                    **e.result,
+                )
             raise
 
     def by_hostname(self, hostname):

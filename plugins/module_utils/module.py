@@ -29,9 +29,9 @@ SNAPSHOT_APIS = {'account': AccountSnapshots, 'instance': InstanceSnapshots}
 DEFAULT_SNAPSHOT_API = 'account'
 # What a module does with the snapshot_api option (which every module of the action group accepts, so that
 # module_defaults for group/civo.cloud.civo can set it once):
-BOTH_SNAPSHOT_APIS = 'both'        # speaks either (default account, or E(CIVO_SNAPSHOT_API))
+BOTH_SNAPSHOT_APIS = 'both'  # speaks either (default account, or E(CIVO_SNAPSHOT_API))
 INSTANCE_SNAPSHOT_API = 'instance'  # speaks only the per-instance API family: account is refused before any request
-NO_SNAPSHOT_API = None              # the option means nothing to it (instances are the same on both): ignored
+NO_SNAPSHOT_API = None  # the option means nothing to it (instances are the same on both): ignored
 # The end of the error of a region without the per-instance API, for a module that has no other API to offer.
 NEEDS_THE_INSTANCE_API = 'This module needs that API. Nothing was changed.'
 
@@ -47,8 +47,10 @@ def snapshot_api_argument_spec(serves=BOTH_SNAPSHOT_APIS):
 def snapshot_api_problem(params, serves):
     """Why the snapshot_api asked for is one the module cannot speak, or None."""
     if serves == INSTANCE_SNAPSHOT_API and params.get('snapshot_api') == 'account':
-        return ('snapshot_api=account: this module speaks only the per-instance API family (snapshot_api=instance), which '
-                'has no account-wide counterpart. Leave snapshot_api out (or set it to instance) for this task.')
+        return (
+            'snapshot_api=account: this module speaks only the per-instance API family (snapshot_api=instance), which '
+            'has no account-wide counterpart. Leave snapshot_api out (or set it to instance) for this task.'
+        )
     return None
 
 
@@ -106,8 +108,12 @@ class CivoModule:
 
     def fail(self, error, resource=None):
         result = dict(resource.result if resource else {}, **error.result)
-        self.module.fail_json(msg=error.message, changed=bool(resource and resource.changed),
-                              retried_requests=self.retried_requests(), **result)
+        self.module.fail_json(
+            msg=error.message,
+            changed=bool(resource and resource.changed),
+            retried_requests=self.retried_requests(),
+            **result,
+        )
 
 
 class CivoResource:

@@ -44,7 +44,8 @@ class SharedRateWindow:
         if fcntl is None or not hasattr(os, 'getuid') or not hasattr(os, 'O_NOFOLLOW'):
             return None
         try:
-            # The task's temporary folder (or the module's own, with pipelining) is made in remote_tmp, and removed after.
+            # The task's temporary folder (or the module's own, with pipelining) is made in remote_tmp, and removed
+            # after.
             folder = os.path.dirname(os.path.normpath(module.tmpdir))
         # AnsibleModule.tmpdir raises a bare Exception when it cannot make the folder.
         except Exception:  # pylint: disable=broad-except

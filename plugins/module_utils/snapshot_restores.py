@@ -23,8 +23,18 @@ from ansible_collections.civo.cloud.plugins.module_utils.snapshots import normal
 from ansible_collections.civo.cloud.plugins.module_utils.waiting import wait_until
 
 # The fields of civogo's InstanceRestoreInfo, the one shape `restore` is returned in.
-RESTORE_FIELDS = ('id', 'name', 'hostname', 'description', 'from_snapshot', 'private_ipv4', 'overwrite_existing',
-                  'status', 'created_at', 'completed_at')
+RESTORE_FIELDS = (
+    'id',
+    'name',
+    'hostname',
+    'description',
+    'from_snapshot',
+    'private_ipv4',
+    'overwrite_existing',
+    'status',
+    'created_at',
+    'completed_at',
+)
 # The snapshot as the module returns it: a few keys of instance_snapshots' shape, with `state` for its api_status.
 RESTORED_SNAPSHOT_FIELDS = ('id', 'name', 'description', 'status', 'created_at')
 
@@ -76,7 +86,8 @@ SOURCE_ID_FIELDS = ('snapshot_id', 'source_id')
 
 
 def built_from(instance, snapshot_id):
-    """Whether the instance's own record says it was built from this snapshot: True, False, or None when it names no source."""
+    """Whether the instance's own record says it was built from this snapshot: True, False, or None when it names no
+    source."""
     named = [instance.get(field) for field in SOURCE_ID_FIELDS if instance.get(field)]
     if snapshot_id in named:
         return True
@@ -100,12 +111,16 @@ class SnapshotRestores:
         self.instances = instances
 
     def restore(self, instance, snapshot, options):
-        """Start the restore; the operation, normalised. options: description, hostname, private_ipv4, overwrite_existing.
+        """Start the restore; the operation, normalised. options: description, hostname, private_ipv4,
+        overwrite_existing.
 
         After a lost answer, the restore it started is the instance restoring from this snapshot (in place) or the
         instance with the new hostname: the operation is then known only as it was asked for.
         """
-        path = '/v2/instances/%s/snapshots/%s/restore' % (quote(instance['id'], safe=''), quote(snapshot['id'], safe=''))
+        path = '/v2/instances/%s/snapshots/%s/restore' % (
+            quote(instance['id'], safe=''),
+            quote(snapshot['id'], safe=''),
+        )
         body = dict((key, value) for key, value in options.items() if value)
         asked = dict(body, from_snapshot=snapshot['id'], status={'state': 'in_progress'})
 
@@ -113,6 +128,7 @@ class SnapshotRestores:
             if options.get('overwrite_existing'):
                 return asked if is_restoring_from(self.instances.get(instance['id']), snapshot['id']) else None
             return asked if self.instances.with_hostname(options['hostname'], fresh=True) else None
+
         return normalise_restore(self.api.post(path, body, find_created))
 
     def wait_active(self, timeout, deadline, instance_id=None, hostname=None, seen_busy=False):
@@ -131,8 +147,12 @@ class SnapshotRestores:
                 found = self.instances.with_hostname(hostname, fresh=True)
                 return found[0] if found else None
             except CivoAPIError as e:
-                raise WaitFailed('The Civo API stopped answering while the task waited for the restored instance %s: %s. The restore '
-                                 'goes on: run the task again to resume waiting, without restoring again.' % (name, e), **e.result)
+                raise WaitFailed(
+                    'The Civo API stopped answering while the task waited for the restored instance %s: %s. The '
+                    'restore '
+                    'goes on: run the task again to resume waiting, without restoring again.' % (name, e),
+                    **e.result,
+                )
 
         def settled(instance):
             status = instance_status(instance)
@@ -141,12 +161,20 @@ class SnapshotRestores:
             if instance is not None and status != INSTANCE_ACTIVE:
                 trusted_after[0] = 0
             if status in INSTANCE_BROKEN_STATES:
-                raise WaitFailed('The restored instance %s is %s: the restore failed. Look at it in the Civo dashboard.' % (
-                    name, status), instance=instance)
+                raise WaitFailed(
+                    'The restored instance %s is %s: the restore failed. Look at it in the Civo dashboard.'
+                    % (name, status),
+                    instance=instance,
+                )
             return False
 
         def timed_out(instance):
-            return WaitFailed('Timed out after %ss waiting for the restored instance %s to be ACTIVE (it is %s). The restore goes on: '
-                              'run the task again to resume waiting, without restoring again, or raise wait_timeout.' % (
-                                  timeout, name, instance_status(instance) or 'not listed yet'), instance=instance or {})
+            return WaitFailed(
+                'Timed out after %ss waiting for the restored instance %s to be ACTIVE (it is %s). The restore goes '
+                'on: '
+                'run the task again to resume waiting, without restoring again, or raise wait_timeout.'
+                % (timeout, name, instance_status(instance) or 'not listed yet'),
+                instance=instance or {},
+            )
+
         return wait_until(read, settled, deadline, timed_out)

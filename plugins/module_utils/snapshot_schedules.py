@@ -27,7 +27,9 @@ def normalise_schedule(raw):
     """A schedule as the modules return it, from any shape the API answers in."""
     raw = raw or {}
     status = raw.get('status')
-    state, last_snapshot = (status.get('state'), status.get('last_snapshot')) if isinstance(status, dict) else (status, None)
+    state, last_snapshot = (
+        (status.get('state'), status.get('last_snapshot')) if isinstance(status, dict) else (status, None)
+    )
     retention = raw.get('retention') if isinstance(raw.get('retention'), dict) else {}
     max_snapshots = retention.get('max_snapshots', raw.get('max_snapshots'))
     entries = [_instance_entry(item) for item in raw.get('instances') or raw.get('instance_ids') or []]
@@ -47,13 +49,17 @@ def normalise_schedule(raw):
 
 
 def _instance_entry(item):
-    """One instance of a schedule: {id, included_volumes, include_volumes (True/False, or None when the API does not say)}."""
+    """One instance of a schedule: {id, included_volumes, include_volumes (True/False, or None when the API does not
+    say)}."""
     if not isinstance(item, dict):
         return dict(id=str(item), included_volumes=[], include_volumes=None)
     volumes = item.get('included_volumes') or []
     flag = item.get('include_volumes')
-    return dict(id=item.get('id') or item.get('instance_id'), included_volumes=list(volumes),
-                include_volumes=as_bool(flag) if flag is not None else (True if volumes else None))
+    return dict(
+        id=item.get('id') or item.get('instance_id'),
+        included_volumes=list(volumes),
+        include_volumes=as_bool(flag) if flag is not None else (True if volumes else None),
+    )
 
 
 def _last_snapshot(value):
@@ -97,7 +103,8 @@ def schedule_list(body):
 
 
 class Schedules:
-    """The schedules endpoints, answering in normalised schedules (the raw answer is kept under _raw for comparisons)."""
+    """The schedules endpoints, answering in normalised schedules (the raw answer is kept under _raw for
+    comparisons)."""
 
     def __init__(self, api):
         self.api = api
@@ -106,20 +113,26 @@ class Schedules:
         return [self._read(raw) for raw in schedule_list(self.api.get(SCHEDULES_PATH))]
 
     def create(self, body, known=()):
-        """POST a schedule. After a lost answer, a schedule of its name that is not among `known` is the one it created."""
+        """POST a schedule. After a lost answer, a schedule of its name that is not among `known` is the one it
+        created."""
         known_ids = set(schedule['id'] for schedule in known)
 
         def find_created():
-            created = [raw for raw in schedule_list(self.api.get(SCHEDULES_PATH))
-                       if isinstance(raw, dict) and raw.get('name') == body['name'] and raw.get('id') not in known_ids]
+            created = [
+                raw
+                for raw in schedule_list(self.api.get(SCHEDULES_PATH))
+                if isinstance(raw, dict) and raw.get('name') == body['name'] and raw.get('id') not in known_ids
+            ]
             return created[-1] if created else None
+
         return self._read(self.api.post(SCHEDULES_PATH, body, find_created))
 
     def update(self, schedule_id, changes):
         return self._read(self.api.put('%s/%s' % (SCHEDULES_PATH, schedule_id), json_body=changes))
 
     def delete(self, schedule_id):
-        """Delete it; True if it went, False if it was gone already (the 404 of a retried DELETE whose answer was lost)."""
+        """Delete it; True if it went, False if it was gone already (the 404 of a retried DELETE whose answer was
+        lost)."""
         try:
             self.api.delete('%s/%s' % (SCHEDULES_PATH, schedule_id))
         except CivoAPIError as e:
@@ -139,8 +152,10 @@ def find_by_name(schedules, name):
     """The schedule with exactly this name among schedules, or None; LookupFailed when several have it."""
     matches = [schedule for schedule in schedules if schedule['name'] == name]
     if len(matches) > 1:
-        raise LookupFailed("%d snapshot schedules are named '%s' (%s): delete the extra ones, for example with civo "
-                                  "snapshot schedule delete ID." % (len(matches), name, ', '.join(s['id'] for s in matches)))
+        raise LookupFailed(
+            "%d snapshot schedules are named '%s' (%s): delete the extra ones, for example with civo "
+            "snapshot schedule delete ID." % (len(matches), name, ', '.join(s['id'] for s in matches))
+        )
     return matches[0] if matches else None
 
 

@@ -29,13 +29,24 @@ KNOWN_STATUSES = ('new', 'in-progress', 'complete', 'failed')
 # (waiting on it is bounded by wait_timeout); a word with 'fail' or 'error' in it fails at once.
 API_STATE_WORDS = {
     'new': ('', 'new', 'pending', 'queued', 'requested', 'scheduled', 'accepted'),
-    'in-progress': ('in progress', 'progress', 'creating', 'running', 'processing', 'snapshotting', 'uploading', 'started'),
+    'in-progress': (
+        'in progress',
+        'progress',
+        'creating',
+        'running',
+        'processing',
+        'snapshotting',
+        'uploading',
+        'started',
+    ),
     COMPLETE: ('complete', 'completed', 'available', 'ready', 'done', 'success', 'succeeded', 'finished'),
 }
 FAILURE_WORD_PARTS = ('fail', 'error', 'cancel', 'abort')
 
 # ISO 8601 as the API writes it: with or without fraction, 'Z' or an offset (with or without a colon).
-TIMESTAMP_PATTERN = re.compile(r'^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$')
+TIMESTAMP_PATTERN = re.compile(
+    r'^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$'
+)
 # The one form normalise_snapshot writes. A timestamp already in it is passed through and sorts as text,
 # which matters at 10,000 snapshots: parsing every timestamp was most of civo_snapshot_info's own time.
 NORMALISED_TIMESTAMP = re.compile(r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$')
@@ -103,11 +114,13 @@ def age_seconds(snapshot, now=None):
 
 def newest_first(snapshots):
     """Newest requested_at first; snapshots not yet requested last, then by name."""
+
     def key(snapshot):
         # Normalised timestamps (all UTC, one fixed width) sort as text, newest first after reverse=True.
         requested = normalise_timestamp(snapshot.get('requested_at'))
         dated = isinstance(requested, str) and bool(NORMALISED_TIMESTAMP.match(requested))
         return (dated, requested if dated else '')
+
     by_name = sorted(snapshots, key=lambda snapshot: snapshot.get('name') or '')
     return sorted(by_name, key=key, reverse=True)  # stable: equal keys keep their order by name
 
@@ -177,11 +190,16 @@ class SnapshotAPI:
             try:
                 found = self.read(last[0])
             except CivoAPIError as e:
-                raise WaitFailed('The Civo API stopped answering while the task waited for snapshot %s to complete: %s. The '
-                                 'snapshot was requested and goes on being taken: run the task again to resume waiting (it '
-                                 'takes no second snapshot).' % (describe(last[0]), e), **dict(e.result, snapshot=last[0]))
+                raise WaitFailed(
+                    'The Civo API stopped answering while the task waited for snapshot %s to complete: %s. The '
+                    'snapshot was requested and goes on being taken: run the task again to resume waiting (it '
+                    'takes no second snapshot).' % (describe(last[0]), e),
+                    **dict(e.result, snapshot=last[0]),
+                )
             if found is None:
-                raise WaitFailed('Snapshot %s disappeared while waiting for it to complete.' % describe(last[0]), snapshot=last[0])
+                raise WaitFailed(
+                    'Snapshot %s disappeared while waiting for it to complete.' % describe(last[0]), snapshot=last[0]
+                )
             return found
 
         def settled(current):
@@ -189,19 +207,29 @@ class SnapshotAPI:
             if current['status'] == COMPLETE:
                 return True
             if current['status'] not in PENDING_STATUSES:
-                raise WaitFailed("Snapshot %s ended in state '%s' instead of complete." % (describe(current), state_word(current)),
-                                 snapshot=current)
+                raise WaitFailed(
+                    "Snapshot %s ended in state '%s' instead of complete." % (describe(current), state_word(current)),
+                    snapshot=current,
+                )
             return False
 
         def timed_out(current):
-            return WaitFailed("Timed out after %ss waiting for snapshot %s to complete (state now '%s'). It is still being taken: "
-                              'run the task again to resume waiting, or raise wait_timeout (large disks take long).' % (
-                                  timeout, describe(current), state_word(current)), snapshot=current)
+            return WaitFailed(
+                "Timed out after %ss waiting for snapshot %s to complete (state now '%s'). It is still being taken: "
+                'run the task again to resume waiting, or raise wait_timeout (large disks take long).'
+                % (timeout, describe(current), state_word(current)),
+                snapshot=current,
+            )
+
         return wait_until(read, settled, deadline_in(timeout), timed_out, value=snapshot)
 
     def wait_gone(self, snapshot, timeout):
         """Poll until the API no longer knows the snapshot (the first look at once); WaitFailed on timeout."""
+
         def timed_out(current):
-            return WaitFailed('Timed out after %ss waiting for snapshot %s to be deleted.' % (timeout, describe(snapshot)),
-                              snapshot=current or snapshot)
+            return WaitFailed(
+                'Timed out after %ss waiting for snapshot %s to be deleted.' % (timeout, describe(snapshot)),
+                snapshot=current or snapshot,
+            )
+
         wait_until(lambda: self.read(snapshot), lambda current: current is None, deadline_in(timeout), timed_out)

@@ -13,8 +13,9 @@ short_description: List the Civo instances of a region
 version_added: 0.2.0
 description:
   - Lists the instances of the region, following the pagination, in one listing however many instances there are.
-  - With O(hostname), only the instances with that hostname; an empty list when there are none. Several instances may share a
-    hostname, which is why M(civo.cloud.civo_snapshot) then needs the O(civo.cloud.civo_snapshot#module:instance_id).
+  - With O(hostname), only the instances with that hostname; an empty list when there are none. Several instances may
+    share a hostname, which is why M(civo.cloud.civo_snapshot) then needs the
+    O(civo.cloud.civo_snapshot#module:instance_id).
   - The role C(civo.cloud.snapshot_backup) uses it to resolve every hostname before it starts any snapshot.
 author:
   - civo.cloud contributors (@civo-community)
@@ -106,7 +107,8 @@ instances:
       sample: "2026-11-01T09:12:44Z"
 retried_requests:
   description:
-    - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and why.
+    - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and
+      why.
     - With C(-vvv) or more also RV(retried_requests.attempts), each retry in order.
   returned: always
   type: dict
@@ -117,16 +119,19 @@ retried_requests:
       description: Number of retried attempts; 0 when every request succeeded at once.
       type: int
     reasons:
-      description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries it caused.
+      description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries
+        it caused.
       type: dict
     lost_answers:
       description:
-        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of sending it
-          again; a POST is never resent blindly.
+        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of
+          sending it again; a POST is never resent blindly.
       returned: when the answer of such a request was lost
       type: list
       elements: str
-      sample: ["POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found (3b4d...), so it was not sent again."]
+      sample:
+        - "POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found
+          (3b4d...), so it was not sent again."
     attempts:
       description: Each retry, from C(-vvv) on.
       returned: when the verbosity is 3 or more

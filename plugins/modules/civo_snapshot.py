@@ -15,10 +15,13 @@ description:
   - Takes, retakes, schedules or deletes a snapshot of a Civo instance, idempotently, on either of Civo's snapshot APIs
     (O(snapshot_api)).
   - With O(snapshot_api=account) (the default) a snapshot is identified by its O(name), which is unique in the account;
-    the API overwrites a snapshot of the same name, even one of another instance (the task then warns and names that instance).
-  - With O(snapshot_api=instance) a snapshot belongs to an instance and is identified by its O(name) among that instance's snapshots.
-  - With O(state=present) nothing is sent when a matching snapshot exists, unless O(force) is set or the existing one is older
-    than O(max_age). By default the task waits until the snapshot is complete, so that the next step of a runbook can rely on it.
+    the API overwrites a snapshot of the same name, even one of another instance (the task then warns and names that
+    instance).
+  - With O(snapshot_api=instance) a snapshot belongs to an instance and is identified by its O(name) among that
+    instance's snapshots.
+  - With O(state=present) nothing is sent when a matching snapshot exists, unless O(force) is set or the existing one is
+    older than O(max_age). By default the task waits until the snapshot is complete, so that the next step of a runbook
+    can rely on it.
 author:
   - civo.cloud contributors (@civo-community)
 extends_documentation_fragment:
@@ -29,40 +32,42 @@ attributes:
     support: full
     description:
       - Only read-only requests are sent; the result predicts what the API would hold.
-      - The predicted snapshot has O(name), C(instance_id), C(hostname) (when the instance was given by hostname, or the existing
-        snapshot tells it), C(region) (from O(region), else the instance's) and C(status=new). What only the API's answer can
-        tell is null (or empty) for a new snapshot, C(id), C(requested_at), C(created_at), C(completed_at), C(size_gb),
-        C(included_volumes), C(volumes) and C(api_status).
+      - The predicted snapshot has O(name), C(instance_id), C(hostname) (when the instance was given by hostname, or the
+        existing snapshot tells it), C(region) (from O(region), else the instance's) and C(status=new). What only the
+        API's answer can tell is null (or empty) for a new snapshot, C(id), C(requested_at), C(created_at),
+        C(completed_at), C(size_gb), C(included_volumes), C(volumes) and C(api_status).
   diff_mode:
     support: full
     description: Returns the snapshot before and after the task, under a header that names the snapshot.
   action_group:
     support: full
-    description: Use C(group/civo.cloud.civo) in C(module_defaults) to set the connection options and O(snapshot_api) once.
+    description: Use C(group/civo.cloud.civo) in C(module_defaults) to set the connection options and O(snapshot_api)
+      once.
     membership:
       - civo.cloud.civo
 options:
   name:
     description:
       - Name of the snapshot.
-      - With O(snapshot_api=account), unique in the account. Letters, digits, V(.), V(_) and V(-), starting with a letter or digit;
-        at most 100 characters.
-      - With O(snapshot_api=instance), an RFC 1123 label as the API demands, checked before any request. Lowercase letters, digits
-        and V(-), starting and ending with a letter or digit; at most 63 characters.
+      - With O(snapshot_api=account), unique in the account. Letters, digits, V(.), V(_) and V(-), starting with a
+        letter or digit; at most 100 characters.
+      - With O(snapshot_api=instance), an RFC 1123 label as the API demands, checked before any request. Lowercase
+        letters, digits and V(-), starting and ending with a letter or digit; at most 63 characters.
     type: str
     required: true
   state:
     description:
       - V(present) ensures the snapshot exists (taking it if needed); V(absent) deletes it if it exists.
-      - With O(snapshot_api=instance) and O(state=absent), every snapshot of this name of the instance is deleted. A snapshot that is
-        already gone (HTTP 404) counts as deleted.
+      - With O(snapshot_api=instance) and O(state=absent), every snapshot of this name of the instance is deleted. A
+        snapshot that is already gone (HTTP 404) counts as deleted.
     type: str
     choices: [present, absent]
     default: present
   instance_id:
     description:
       - ID of the instance to snapshot.
-      - One of O(instance_id) or O(instance) is required with O(state=present), and with O(snapshot_api=instance) for every state.
+      - One of O(instance_id) or O(instance) is required with O(state=present), and with O(snapshot_api=instance) for
+        every state.
     type: str
   instance:
     description:
@@ -72,61 +77,66 @@ options:
   description:
     description:
       - Description of the snapshot. Only with O(snapshot_api=instance); the account API keeps none.
-      - When only the description differs from the existing snapshot's, the snapshot is updated in place, not taken again.
+      - When only the description differs from the existing snapshot's, the snapshot is updated in place, not taken
+        again.
       - Not set means the existing description is kept (and carried over to a snapshot that is taken again).
     type: str
     version_added: 0.2.0
   safe:
     description:
       - Shut the instance down while the snapshot is taken, so that files are consistent (for example databases).
-      - Not set, a new snapshot is taken with the instance running (a small risk of an inconsistent snapshot), and a snapshot
-        taken again (O(force), O(max_age), a failed one) keeps the setting it was taken with.
-      - It says how a snapshot is taken, not what it holds, so a different value never replaces a complete snapshot; the task
-        warns instead. To take it again with the new value, set O(force=true).
+      - Not set, a new snapshot is taken with the instance running (a small risk of an inconsistent snapshot), and a
+        snapshot taken again (O(force), O(max_age), a failed one) keeps the setting it was taken with.
+      - It says how a snapshot is taken, not what it holds, so a different value never replaces a complete snapshot; the
+        task warns instead. To take it again with the new value, set O(force=true).
       - Only with O(snapshot_api=account); V(true) with O(snapshot_api=instance) fails before any request.
     type: bool
   cron_timing:
     description:
-      - Schedule the snapshot with a 5-field cron expression (minute hour day-of-month month day-of-week), for example V(0 3 * * 0).
+      - Schedule the snapshot with a 5-field cron expression (minute hour day-of-month month day-of-week), for example
+        V(0 3 * * 0).
       - A scheduled snapshot repeats and overwrites itself each time. The task never waits for a scheduled snapshot.
       - Not set, it is not managed (a scheduled snapshot stays scheduled, and a one-off stays a one-off). Set to another
-        expression than the snapshot's, it replaces the snapshot at once (the API overwrites it), and the task warns which
-        snapshot it overwrote.
+        expression than the snapshot's, it replaces the snapshot at once (the API overwrites it), and the task warns
+        which snapshot it overwrote.
       - Cannot be combined with O(max_age), which does not apply to a scheduled snapshot.
-      - Only with O(snapshot_api=account); with O(snapshot_api=instance) it fails before any request. Schedules of the per-instance
-        API are managed with C(civo.cloud.civo_snapshot_schedule).
+      - Only with O(snapshot_api=account); with O(snapshot_api=instance) it fails before any request. Schedules of the
+        per-instance API are managed with C(civo.cloud.civo_snapshot_schedule).
     type: str
   force:
     description:
       - Take the snapshot again even if a matching one exists. The task then always reports a change.
-      - With O(snapshot_api=account) the old snapshot is replaced at once, when the new one is requested (the API overwrites it);
-        if the new one then fails, there is no snapshot of this name.
-      - With O(snapshot_api=instance) the old snapshot is deleted only after the new one is complete. With O(wait=false) the old
-        one is kept (the task warns) and a later run of the task deletes it once the new one is complete. If the API refuses
-        two snapshots of one name (HTTP 409), the task fails and keeps the old one. Failed snapshots of the name are deleted
-        as soon as the new one is requested (a failed snapshot is not a backup).
+      - With O(snapshot_api=account) the old snapshot is replaced at once, when the new one is requested (the API
+        overwrites it); if the new one then fails, there is no snapshot of this name.
+      - With O(snapshot_api=instance) the old snapshot is deleted only after the new one is complete. With O(wait=false)
+        the old one is kept (the task warns) and a later run of the task deletes it once the new one is complete. If the
+        API refuses two snapshots of one name (HTTP 409), the task fails and keeps the old one. Failed snapshots of the
+        name are deleted as soon as the new one is requested (a failed snapshot is not a backup).
       - Settings not given (O(safe), O(cron_timing), O(description)) are carried over from the snapshot taken again.
     type: bool
     default: false
   retake_failed:
     description:
       - What to do with O(state=present) when the snapshot of this name already exists and has failed.
-      - V(true) takes it again (with O(snapshot_api=account) the failed one is overwritten; with O(snapshot_api=instance) it is
-        deleted once the new one is complete).
-      - V(false) takes nothing and fails the task with the failed snapshot in RV(snapshot), naming the snapshot, its instance and
-        its status; use it where a failure must be reported rather than repaired, for example to wait for a snapshot that was
-        started earlier (the role C(civo.cloud.snapshot_backup) does). O(force=true) takes it again all the same.
+      - V(true) takes it again (with O(snapshot_api=account) the failed one is overwritten; with
+        O(snapshot_api=instance) it is deleted once the new one is complete).
+      - V(false) takes nothing and fails the task with the failed snapshot in RV(snapshot), naming the snapshot, its
+        instance and its status; use it where a failure must be reported rather than repaired, for example to wait for a
+        snapshot that was started earlier (the role C(civo.cloud.snapshot_backup) does). O(force=true) takes it again
+        all the same.
     type: bool
     default: true
     version_added: 0.2.0
   max_age:
     description:
-      - Take the snapshot again if the existing one was requested (with O(snapshot_api=instance), created) longer ago than this.
+      - Take the snapshot again if the existing one was requested (with O(snapshot_api=instance), created) longer ago
+        than this.
       - A number followed by V(s), V(m), V(h), V(d) or V(w), or a combination such as V(1d12h).
       - Makes a recurring backup step idempotent, for example a nightly job with O(max_age=20h) that is retried.
-      - Replacing works as for O(force). With O(snapshot_api=instance) the old snapshot is deleted only after the new one is
-        complete. With O(snapshot_api=account) the old snapshot is overwritten at once (the API replaces it), so a new one that
-        fails leaves no snapshot of this name; give each run's snapshot a name of its own there instead (see EXAMPLES).
+      - Replacing works as for O(force). With O(snapshot_api=instance) the old snapshot is deleted only after the new
+        one is complete. With O(snapshot_api=account) the old snapshot is overwritten at once (the API replaces it), so
+        a new one that fails leaves no snapshot of this name; give each run's snapshot a name of its own there instead
+        (see EXAMPLES).
       - Does not apply to a scheduled snapshot (O(cron_timing)), which renews itself on its schedule.
     type: str
   wait:
@@ -134,22 +144,24 @@ options:
       - Wait until the snapshot is complete (with O(state=present)) or gone (with O(state=absent)).
       - If the snapshot fails, the task fails at once.
       - Never waits for a scheduled snapshot (O(cron_timing)).
-      - With O(snapshot_api=instance) the API's state words are matched case-insensitively (V(pending), V(in_progress), V(creating),
-        V(completed), V(Complete), V(available), V(Ready), ...); a word with V(fail) or V(error) in it fails the task at once, and
-        a word not known counts as still being taken, bounded by O(wait_timeout).
+      - With O(snapshot_api=instance) the API's state words are matched case-insensitively (V(pending), V(in_progress),
+        V(creating), V(completed), V(Complete), V(available), V(Ready), ...); a word with V(fail) or V(error) in it
+        fails the task at once, and a word not known counts as still being taken, bounded by O(wait_timeout).
     type: bool
     default: true
   wait_timeout:
     description:
       - How many seconds to wait. Snapshots of large disks can take long.
-      - On timeout the task fails but the snapshot goes on being taken; run the task again to resume waiting, without taking another.
+      - On timeout the task fails but the snapshot goes on being taken; run the task again to resume waiting, without
+        taking another.
     type: int
     default: 1800
 notes:
-  - Requests are retried on rate limits and transient errors, see O(api_retries). Polling while waiting starts at one request a second
-    and backs off to one every 15 seconds, well within Civo's limit of 50 requests a minute.
-  - With O(snapshot_api=instance) a task that changes nothing sends one request (two when the instance is given by hostname);
-    a region that does not offer the per-instance API fails with a message saying so, and an unknown instance with its own message.
+  - Requests are retried on rate limits and transient errors, see O(api_retries). Polling while waiting starts at one
+    request a second and backs off to one every 15 seconds, well within Civo's limit of 50 requests a minute.
+  - With O(snapshot_api=instance) a task that changes nothing sends one request (two when the instance is given by
+    hostname); a region that does not offer the per-instance API fails with a message saying so, and an unknown instance
+    with its own message.
 seealso:
   - module: civo.cloud.civo_snapshot_info
 '''
@@ -192,8 +204,8 @@ EXAMPLES = r'''
     - web-2-weekly
 
 - name: >-
-    With the per-instance API (CivoStack Enterprise), a nightly snapshot of web-1 taken at most once a day, even when the
-    job is retried; the previous one is deleted only once the new one is complete
+    With the per-instance API (CivoStack Enterprise), a nightly snapshot of web-1 taken at most once a day, even when
+    the job is retried; the previous one is deleted only once the new one is complete
   civo.cloud.civo_snapshot:
     snapshot_api: instance
     name: web-1-nightly
@@ -221,9 +233,9 @@ snapshot:
   description:
     - The snapshot as the API holds it after the task; in check mode, what it would hold.
     - An empty dict when the snapshot is absent.
-    - The same keys on both APIs (see O(snapshot_api)), with C(status) in the same four values; a key the API in use does not
-      tell is null. With O(snapshot_api=instance) it also has C(api_status), C(created_at), C(description), C(included_volumes)
-      and C(volumes).
+    - The same keys on both APIs (see O(snapshot_api)), with C(status) in the same four values; a key the API in use
+      does not tell is null. With O(snapshot_api=instance) it also has C(api_status), C(created_at), C(description),
+      C(included_volumes) and C(volumes).
   returned: always
   type: dict
   contains:
@@ -256,7 +268,8 @@ snapshot:
       sample: complete
     api_status:
       description:
-        - The API's own word for the state, as it sent it (for example V(pending), V(completed), V(Complete), V(available)).
+        - The API's own word for the state, as it sent it (for example V(pending), V(completed), V(Complete),
+          V(available)).
         - Null in check mode.
       returned: with snapshot_api=instance
       type: str
@@ -312,7 +325,8 @@ snapshot:
       version_added: 0.2.0
 retried_requests:
   description:
-    - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and why.
+    - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and
+      why.
     - With C(-vvv) or more also RV(retried_requests.attempts), each retry in order.
   returned: always
   type: dict
@@ -323,16 +337,19 @@ retried_requests:
       description: Number of retried attempts; 0 when every request succeeded at once.
       type: int
     reasons:
-      description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries it caused.
+      description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries
+        it caused.
       type: dict
     lost_answers:
       description:
-        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of sending it
-          again; a POST is never resent blindly.
+        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of
+          sending it again; a POST is never resent blindly.
       returned: when the answer of such a request was lost
       type: list
       elements: str
-      sample: ["POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found (3b4d...), so it was not sent again."]
+      sample:
+        - "POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found
+          (3b4d...), so it was not sent again."
     attempts:
       description: Each retry, from C(-vvv) on.
       returned: when the verbosity is 3 or more
@@ -344,10 +361,21 @@ retried_requests:
 from ansible_collections.civo.cloud.plugins.module_utils.account_snapshots import is_scheduled
 from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoAPIError, CivoError, WaitFailed
 from ansible_collections.civo.cloud.plugins.module_utils.input_rules import (
-    cron_problem, duration_problem, label_name_problem, name_problem, parse_duration, safe_problem,
+    cron_problem,
+    duration_problem,
+    label_name_problem,
+    name_problem,
+    parse_duration,
+    safe_problem,
 )
 from ansible_collections.civo.cloud.plugins.module_utils.module import BOTH_SNAPSHOT_APIS, CivoModule, CivoResource
-from ansible_collections.civo.cloud.plugins.module_utils.snapshots import COMPLETE, FAILED, PENDING_STATUSES, age_seconds, describe
+from ansible_collections.civo.cloud.plugins.module_utils.snapshots import (
+    COMPLETE,
+    FAILED,
+    PENDING_STATUSES,
+    age_seconds,
+    describe,
+)
 
 ARGUMENT_SPEC = dict(
     name=dict(type='str', required=True),
@@ -373,18 +401,24 @@ def check_input(params):
     problems = [label_name_problem(params['name']) if per_instance else name_problem(params['name'])]
     problems.append(safe_problem(params['safe'], params['snapshot_api']))
     if per_instance and params['cron_timing'] is not None:
-        problems.append('cron_timing needs snapshot_api=account: with snapshot_api=instance, schedule snapshots with '
-                        'civo.cloud.civo_snapshot_schedule.')
+        problems.append(
+            'cron_timing needs snapshot_api=account: with snapshot_api=instance, schedule snapshots with '
+            'civo.cloud.civo_snapshot_schedule.'
+        )
     elif params['cron_timing'] is not None:
         problems.append(cron_problem(params['cron_timing']))
     if not per_instance and params['description'] is not None:
-        problems.append('description needs snapshot_api=instance: the account API (snapshot_api=account) keeps no description.')
+        problems.append(
+            'description needs snapshot_api=instance: the account API (snapshot_api=account) keeps no description.'
+        )
     problems.append(duration_problem('max_age', params['max_age']))
     if params['wait_timeout'] <= 0:
         problems.append('wait_timeout must be a positive number of seconds, got %d.' % params['wait_timeout'])
     if params['instance_id'] is None and params['instance'] is None:
         if per_instance:
-            problems.append('snapshot_api=instance needs the instance for every state: set instance (a hostname) or instance_id.')
+            problems.append(
+                'snapshot_api=instance needs the instance for every state: set instance (a hostname) or instance_id.'
+            )
         elif params['state'] == 'present':
             problems.append('state=present needs the instance to snapshot: set instance (a hostname) or instance_id.')
     if params['instance'] is not None and not params['instance'].strip():
@@ -401,8 +435,10 @@ class Snapshot(CivoResource):
         named, target = self.named_and_target()
         self.before = named[0] if named else {}
         snapshot = self.present(named, target) if self.params['state'] == 'present' else self.absent(named)
-        self.result = dict(snapshot=snapshot, diff=dict(before=self.before, after=snapshot, before_header=self.header(),
-                                                        after_header=self.header()))
+        self.result = dict(
+            snapshot=snapshot,
+            diff=dict(before=self.before, after=snapshot, before_header=self.header(), after_header=self.header()),
+        )
 
     def named_and_target(self):
         """The snapshots of the name, newest first, and the instance asked for (None when not given).
@@ -417,10 +453,13 @@ class Snapshot(CivoResource):
         return self.snapshots.named(self.params['name'], target), target
 
     def target(self, existing=None):
-        """The instance asked for, as dict(id, hostname, region); None when neither instance nor instance_id is given."""
+        """The instance asked for, as dict(id, hostname, region); None when neither instance nor instance_id is
+        given."""
         hostname = self.params['instance']
         if existing and hostname and existing.get('hostname') == hostname:
-            return dict(id=existing['instance_id'], hostname=hostname, region=existing.get('region') or self.params['region'])
+            return dict(
+                id=existing['instance_id'], hostname=hostname, region=existing.get('region') or self.params['region']
+            )
         if self.params['instance_id'] or hostname:
             return self.instances.target(self.params['instance_id'], hostname)
         return None
@@ -428,7 +467,10 @@ class Snapshot(CivoResource):
     def header(self):
         if self.snapshots.replaces_in_place:
             return "snapshot '%s'" % self.params['name']
-        return "snapshot '%s' of instance %s" % (self.params['name'], self.params['instance'] or self.params['instance_id'])
+        return "snapshot '%s' of instance %s" % (
+            self.params['name'],
+            self.params['instance'] or self.params['instance_id'],
+        )
 
     # state=present
     def present(self, named, target):
@@ -443,24 +485,34 @@ class Snapshot(CivoResource):
             self.changed = True
             return self.snapshots.predict(self.params['name'], target, settings, current)
         if current and current['status'] == 'in-progress' and self.snapshots.replaces_in_place and self.params['wait']:
-            self.wait_complete(current)  # the API refuses to replace a snapshot that is being taken: let it finish first
+            self.wait_complete(
+                current
+            )  # the API refuses to replace a snapshot that is being taken: let it finish first
         try:
             snapshot = self.snapshots.take(self.params['name'], target, settings, known=named)
         except CivoAPIError as e:
             if e.status == 409 and current and not self.snapshots.replaces_in_place:
                 raise CivoError(
-                    "The API refused a second snapshot named '%s' on instance %s (%s). The existing snapshot %s was kept: it is never "
-                    "deleted before its replacement is complete. To replace it anyway, delete it first (state=absent) and take it "
-                    "again, or give each snapshot its own name (for example with the date)." % (
-                        self.params['name'], target['id'], e, current['id']), snapshot=current, **e.result)
+                    "The API refused a second snapshot named '%s' on instance %s (%s). The existing snapshot %s was "
+                    "kept: it is never "
+                    "deleted before its replacement is complete. To replace it anyway, delete it first (state=absent) "
+                    "and take it "
+                    "again, or give each snapshot its own name (for example with the date)."
+                    % (self.params['name'], target['id'], e, current['id']),
+                    snapshot=current,
+                    **e.result,
+                )
             raise
         self.changed = True  # only now: a request the API refused changed nothing
         if not named:
             return self.settle(snapshot)
         if self.snapshots.replaces_in_place:
-            return self.settle(snapshot, note=" The previous snapshot '%s' was overwritten when the re-take started (with "
-                                              "snapshot_api=account the API replaces a snapshot of the same name at once), so "
-                                              "no complete snapshot of this name exists now." % current['name'])
+            return self.settle(
+                snapshot,
+                note=" The previous snapshot '%s' was overwritten when the re-take started (with "
+                "snapshot_api=account the API replaces a snapshot of the same name at once), so "
+                "no complete snapshot of this name exists now." % current['name'],
+            )
         return self.replace(snapshot, named)
 
     def reason_to_take(self, current, target):
@@ -474,17 +526,32 @@ class Snapshot(CivoResource):
         # An option left out is not managed: only a cron_timing given, and different, replaces the snapshot.
         cron_timing = self.params['cron_timing']
         if cron_timing is not None and cron_timing != (current['cron_timing'] or None):
-            self.warn("Snapshot '%s' (%s) %s replaced by one scheduled '%s', because cron_timing differs (it was %s)." % (
-                current['name'], current['status'], 'would be' if self.check_mode else 'is',
-                cron_timing, "'%s'" % current['cron_timing'] if current['cron_timing'] else 'a one-off snapshot'))
+            self.warn(
+                "Snapshot '%s' (%s) %s replaced by one scheduled '%s', because cron_timing differs (it was %s)."
+                % (
+                    current['name'],
+                    current['status'],
+                    'would be' if self.check_mode else 'is',
+                    cron_timing,
+                    "'%s'" % current['cron_timing'] if current['cron_timing'] else 'a one-off snapshot',
+                )
+            )
             return 'cron_timing differs'
         reason = self.failed_or_aged(current)
-        if reason is None and self.params['safe'] is not None and current['safe'] is not None and self.params['safe'] != current['safe']:
+        if (
+            reason is None
+            and self.params['safe'] is not None
+            and current['safe'] is not None
+            and self.params['safe'] != current['safe']
+        ):
             # How a snapshot is taken, not what it holds: a complete snapshot is never replaced for it.
-            self.warn("Snapshot '%s' was taken with safe=%s; it is kept as it is, because safe only says how a snapshot is taken. "
-                      'To take it again with safe=%s, set force: true (with snapshot_api=account the old snapshot is then '
-                      'overwritten when the new one starts).' % (current['name'], str(current['safe']).lower(),
-                                                                str(self.params['safe']).lower()))
+            self.warn(
+                "Snapshot '%s' was taken with safe=%s; it is kept as it is, because safe only says how a snapshot is "
+                "taken. "
+                'To take it again with safe=%s, set force: true (with snapshot_api=account the old snapshot is then '
+                'overwritten when the new one starts).'
+                % (current['name'], str(current['safe']).lower(), str(self.params['safe']).lower())
+            )
         return reason
 
     def failed_or_aged(self, existing):
@@ -500,7 +567,8 @@ class Snapshot(CivoResource):
         return None
 
     def settings(self, current, target):
-        """What the new snapshot is taken with: each setting given, else the one the current snapshot of the instance has."""
+        """What the new snapshot is taken with: each setting given, else the one the current snapshot of the instance
+        has."""
         own = current if current and current['instance_id'] == target['id'] else {}
         return dict((key, self.params[key] if self.params[key] is not None else own.get(key)) for key in SETTINGS)
 
@@ -510,8 +578,11 @@ class Snapshot(CivoResource):
         description = self.params['description']
         if description is not None and description != current.get('description'):
             self.changed = True
-            snapshot = dict(current, description=description) if self.check_mode else self.snapshots.update(
-                current, dict(description=description))
+            snapshot = (
+                dict(current, description=description)
+                if self.check_mode
+                else self.snapshots.update(current, dict(description=description))
+            )
         snapshot = self.settle(snapshot)
         self.remove_superseded(snapshot, older)
         return snapshot
@@ -523,10 +594,18 @@ class Snapshot(CivoResource):
         kept = next((old for old in named if old['status'] == COMPLETE), None)
         if not self.params['wait']:
             if kept:
-                self.warn("The previous snapshot %s is kept until the new one (%s) is complete, because wait=false does not wait "
-                          "for it. A later run of this task deletes it once the new snapshot is complete." % (describe(kept), snapshot['id']))
+                self.warn(
+                    "The previous snapshot %s is kept until the new one (%s) is complete, because wait=false does not "
+                    "wait "
+                    "for it. A later run of this task deletes it once the new snapshot is complete."
+                    % (describe(kept), snapshot['id'])
+                )
             return snapshot
-        note = (' The previous snapshot %s was kept.' % describe(kept)) if kept else ' No complete snapshot of this name exists.'
+        note = (
+            (' The previous snapshot %s was kept.' % describe(kept))
+            if kept
+            else ' No complete snapshot of this name exists.'
+        )
         snapshot = self.wait_complete(snapshot, note)
         self.remove_superseded(snapshot, [old for old in named if old['status'] != FAILED])
         return snapshot
@@ -552,10 +631,16 @@ class Snapshot(CivoResource):
         if snapshot['status'] in PENDING_STATUSES:
             return self.wait_complete(snapshot, note) if self.params['wait'] and not self.check_mode else snapshot
         if self.params['retake_failed']:
-            raise CivoError("Snapshot '%s' has status '%s'. Take it again with force=true." % (snapshot['name'], snapshot['status']),
-                            snapshot=snapshot)
-        raise CivoError("Snapshot '%s' of instance %s has status '%s'; it was not taken again (retake_failed=false)." % (
-            snapshot['name'], snapshot.get('hostname') or snapshot.get('instance_id'), snapshot['status']), snapshot=snapshot)
+            raise CivoError(
+                "Snapshot '%s' has status '%s'. Take it again with force=true."
+                % (snapshot['name'], snapshot['status']),
+                snapshot=snapshot,
+            )
+        raise CivoError(
+            "Snapshot '%s' of instance %s has status '%s'; it was not taken again (retake_failed=false)."
+            % (snapshot['name'], snapshot.get('hostname') or snapshot.get('instance_id'), snapshot['status']),
+            snapshot=snapshot,
+        )
 
     def wait_complete(self, snapshot, note=''):
         """Wait until the snapshot is complete; note: what a failure leaves behind (the previous snapshot kept ...)."""
@@ -570,13 +655,22 @@ class Snapshot(CivoResource):
         hostname = existing.get('hostname') or self.instances.hostname_of(other) or 'unknown hostname'
         replacement = '%s (%s)' % (target['hostname'], target['id']) if target['hostname'] else target['id']
         self.warn(
-            "Snapshot '%s' was a snapshot of instance %s (%s); it %s by a snapshot of instance %s, because with snapshot_api=account "
-            "a name is unique in the account. Give each instance its own snapshot names to keep both." % (
-                self.params['name'], hostname, other, 'would be replaced' if self.check_mode else 'is replaced', replacement))
+            "Snapshot '%s' was a snapshot of instance %s (%s); it %s by a snapshot of instance %s, because with "
+            "snapshot_api=account "
+            "a name is unique in the account. Give each instance its own snapshot names to keep both."
+            % (
+                self.params['name'],
+                hostname,
+                other,
+                'would be replaced' if self.check_mode else 'is replaced',
+                replacement,
+            )
+        )
 
     # state=absent
     def absent(self, named):
-        """Delete the snapshot (with the instance API every snapshot of the name of the instance); gone counts as deleted."""
+        """Delete the snapshot (with the instance API every snapshot of the name of the instance); gone counts as
+        deleted."""
         if not named:
             return {}
         self.changed = True
@@ -592,8 +686,12 @@ class Snapshot(CivoResource):
 
 
 def main():
-    CivoModule(ARGUMENT_SPEC, check_input=check_input, snapshot_api=BOTH_SNAPSHOT_APIS,
-               mutually_exclusive=[('instance_id', 'instance'), ('cron_timing', 'max_age')]).run(Snapshot)
+    CivoModule(
+        ARGUMENT_SPEC,
+        check_input=check_input,
+        snapshot_api=BOTH_SNAPSHOT_APIS,
+        mutually_exclusive=[('instance_id', 'instance'), ('cron_timing', 'max_age')],
+    ).run(Snapshot)
 
 
 if __name__ == '__main__':

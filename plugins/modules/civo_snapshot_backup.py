@@ -297,7 +297,13 @@ import datetime
 import time
 
 from ansible_collections.civo.cloud.plugins.module_utils.backup_rules import (
-    failure_message, input_problems, plan_entries, recent, resolve, rotation, run_timestamp,
+    failure_message,
+    input_problems,
+    plan_entries,
+    recent,
+    resolve,
+    rotation,
+    run_timestamp,
 )
 from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoError
 from ansible_collections.civo.cloud.plugins.module_utils.input_rules import parse_duration
@@ -367,9 +373,12 @@ class FleetBackup(CivoResource):
 
     def warn_deprecated(self):
         if self.params['poll_interval'] is not None:
-            self.module.deprecate("poll_interval (the role's snapshot_backup_poll_interval) has no effect: the wait "
-                                  "polls on the collection's own schedule. Remove it.", version='1.0.0',
-                                  collection_name='civo.cloud')
+            self.module.deprecate(
+                "poll_interval (the role's snapshot_backup_poll_interval) has no effect: the wait "
+                "polls on the collection's own schedule. Remove it.",
+                version='1.0.0',
+                collection_name='civo.cloud',
+            )
 
     # -- the plan: one instance listing, and one snapshot listing for min_interval (or to predict, in check mode)
     def plan(self):
@@ -377,9 +386,21 @@ class FleetBackup(CivoResource):
         timestamp = run_timestamp(now, self.snapshots.name)
         entries = plan_entries(self.params, timestamp)
         started_at = now.timestamp()
-        state = dict(timestamp=timestamp, started_at=started_at, deadline=started_at + self.params['wait_timeout'],
-                     first_start=None, started={}, completion_due=None, entries=entries, phase=START, snapshots={},
-                     recent=[], failures=[], doomed=None, deleted=[])
+        state = dict(
+            timestamp=timestamp,
+            started_at=started_at,
+            deadline=started_at + self.params['wait_timeout'],
+            first_start=None,
+            started={},
+            completion_due=None,
+            entries=entries,
+            phase=START,
+            snapshots={},
+            recent=[],
+            failures=[],
+            doomed=None,
+            deleted=[],
+        )
         problems = resolve(entries, self.instances.all(), self.api.region)
         if problems:
             self.run_state = state
@@ -420,8 +441,9 @@ class FleetBackup(CivoResource):
             if entry['label'] in state['snapshots'] or entry['label'] in failed:
                 continue
             try:
-                snapshot = self.snapshots.take(entry['name'], self.target(entry), dict(safe=self.params['safe']),
-                                               known=self.known(entry))
+                snapshot = self.snapshots.take(
+                    entry['name'], self.target(entry), dict(safe=self.params['safe']), known=self.known(entry)
+                )
             except CivoError as e:
                 state['failures'].append(self.failure(entry, entry['name'], e.message, e.result.get('api_error')))
             else:
@@ -433,8 +455,9 @@ class FleetBackup(CivoResource):
             if self.out_of_time():
                 return False
         if state['failures']:
-            raise CivoError(failure_message('Not every snapshot could be started, so no snapshot was deleted.',
-                                            state['failures']))
+            raise CivoError(
+                failure_message('Not every snapshot could be started, so no snapshot was deleted.', state['failures'])
+            )
         state['phase'] = WAIT if self.params['wait'] else DONE
         return True
 
@@ -443,24 +466,38 @@ class FleetBackup(CivoResource):
 
     def known(self, entry):
         """The instance's snapshots of this name already listed: one found after a lost answer is not among them."""
-        return [snapshot for snapshot in self.listing or [] if snapshot['name'] == entry['name']
-                and snapshot.get('instance_id') == entry['instance_id']]
+        return [
+            snapshot
+            for snapshot in self.listing or []
+            if snapshot['name'] == entry['name'] and snapshot.get('instance_id') == entry['instance_id']
+        ]
 
     # -- wait for all of them, with one listing per poll
     def wait(self):
         state = self.run_state
-        current = wait_until(self.poll, self.settled, state['deadline'], self.timed_out, value=state['snapshots'],
-                             since=state['first_start'] or state['started_at'], pause_at=self.pause_at,
-                             due=self.completion_due)
+        current = wait_until(
+            self.poll,
+            self.settled,
+            state['deadline'],
+            self.timed_out,
+            value=state['snapshots'],
+            since=state['first_start'] or state['started_at'],
+            pause_at=self.pause_at,
+            due=self.completion_due,
+        )
         state['snapshots'] = current
         if not self.settled(current):
             return False
-        failures = [self.failure(entry, current[entry['label']]['name'], self.why_not_complete(current[entry['label']]))
-                    for entry in state['entries'] if current[entry['label']]['status'] != COMPLETE]
+        failures = [
+            self.failure(entry, current[entry['label']]['name'], self.why_not_complete(current[entry['label']]))
+            for entry in state['entries']
+            if current[entry['label']]['status'] != COMPLETE
+        ]
         if failures:
             state['failures'].extend(failures)
-            raise CivoError(failure_message('Not every snapshot of this run completed, so no snapshot was deleted.',
-                                            failures))
+            raise CivoError(
+                failure_message('Not every snapshot of this run completed, so no snapshot was deleted.', failures)
+            )
         state['phase'] = ROTATE
         return True
 
@@ -489,10 +526,16 @@ class FleetBackup(CivoResource):
         if state['completion_due'] is None:
             # The snapshots this run started, on its own clock (the API's times are in whole seconds).
             started = state['started']
-            complete = [started[label] for label, snapshot in current.items()
-                        if label in started and snapshot['status'] == COMPLETE]
-            pending = [started[label] for label, snapshot in current.items()
-                       if label in started and snapshot['status'] in PENDING_STATUSES]
+            complete = [
+                started[label]
+                for label, snapshot in current.items()
+                if label in started and snapshot['status'] == COMPLETE
+            ]
+            pending = [
+                started[label]
+                for label, snapshot in current.items()
+                if label in started and snapshot['status'] in PENDING_STATUSES
+            ]
             if not complete or not pending:
                 return None
             took_at_most = time.time() - max(complete)
@@ -508,22 +551,37 @@ class FleetBackup(CivoResource):
             return "Snapshot '%s' disappeared while waiting for it to complete." % snapshot['name']
         if snapshot['status'] in PENDING_STATUSES:
             return "Timed out after %ss waiting for snapshot '%s' to complete (status now '%s')." % (
-                self.params['wait_timeout'], snapshot['name'], state_word(snapshot))
+                self.params['wait_timeout'],
+                snapshot['name'],
+                state_word(snapshot),
+            )
         word = state_word(snapshot)
         api_word = " (the API says '%s')" % word if word != snapshot['status'] else ''
         return "Snapshot '%s' ended with status '%s'%s instead of complete." % (
-            snapshot['name'], snapshot['status'], api_word)
+            snapshot['name'],
+            snapshot['status'],
+            api_word,
+        )
 
     def timed_out(self, current):
         state = self.run_state
         state['snapshots'] = current
-        failures = [self.failure(entry, current[entry['label']]['name'], self.why_not_complete(current[entry['label']]))
-                    for entry in state['entries'] if current[entry['label']]['status'] != COMPLETE]
+        failures = [
+            self.failure(entry, current[entry['label']]['name'], self.why_not_complete(current[entry['label']]))
+            for entry in state['entries']
+            if current[entry['label']]['status'] != COMPLETE
+        ]
         state['failures'].extend(failures)
-        return CivoError(failure_message(
-            'Not every snapshot of this run completed, so no snapshot was deleted. A snapshot still being taken goes '
-            'on being taken: raise wait_timeout, or set min_interval and run again to wait for it instead of taking '
-            'another.', failures))
+        return CivoError(
+            failure_message(
+                'Not every snapshot of this run completed, so no snapshot was deleted. A snapshot still being taken '
+                'goes '
+                'on being taken: raise wait_timeout, or set min_interval and run again to wait for it instead of '
+                'taking '
+                'another.',
+                failures,
+            )
+        )
 
     # -- rotate, from the listing that showed every snapshot of the run complete
     def rotate(self):
@@ -540,14 +598,16 @@ class FleetBackup(CivoResource):
                     self.changed = True
                     state['deleted'].append(snapshot)
             except CivoError as e:
-                failures.append(self.failure(self.entry_of(snapshot), snapshot['name'], e.message,
-                                             e.result.get('api_error')))
+                failures.append(
+                    self.failure(self.entry_of(snapshot), snapshot['name'], e.message, e.result.get('api_error'))
+                )
             if self.out_of_time() and state['doomed']:
                 break
         state['failures'].extend(failures)
         if failures:
-            raise CivoError(failure_message('Not every old snapshot could be deleted (the new ones are complete).',
-                                            failures))
+            raise CivoError(
+                failure_message('Not every old snapshot could be deleted (the new ones are complete).', failures)
+            )
         if state['doomed']:
             return False
         state['phase'] = DONE
@@ -562,8 +622,9 @@ class FleetBackup(CivoResource):
         run = dict(state['snapshots'])
         for entry in state['entries']:
             if entry['label'] not in run:
-                run[entry['label']] = self.snapshots.predict(entry['name'], self.target(entry),
-                                                             dict(safe=self.params['safe']))
+                run[entry['label']] = self.snapshots.predict(
+                    entry['name'], self.target(entry), dict(safe=self.params['safe'])
+                )
                 self.changed = True
         state['snapshots'] = run
         if self.params['wait']:
@@ -583,12 +644,21 @@ class FleetBackup(CivoResource):
         if state is None:
             return dict(taken=[], recent=[], deleted=[], failures=[], counts=counts([], [], [], []))
         recent_labels = set(state['recent'])
-        run = [(entry['label'], state['snapshots'][entry['label']]) for entry in state['entries']
-               if entry['label'] in state['snapshots']]
+        run = [
+            (entry['label'], state['snapshots'][entry['label']])
+            for entry in state['entries']
+            if entry['label'] in state['snapshots']
+        ]
         taken = [snapshot for label, snapshot in run if label not in recent_labels]
         skipped = [snapshot for label, snapshot in run if label in recent_labels]
-        result = dict(taken=taken, recent=skipped, deleted=state['deleted'], failures=state['failures'],
-                      counts=counts(taken, skipped, state['deleted'], state['failures']), timestamp=state['timestamp'])
+        result = dict(
+            taken=taken,
+            recent=skipped,
+            deleted=state['deleted'],
+            failures=state['failures'],
+            counts=counts(taken, skipped, state['deleted'], state['failures']),
+            timestamp=state['timestamp'],
+        )
         if self.paused:
             result['next_step'] = dict(state=state, progress=self.progress())
         return result
@@ -599,10 +669,17 @@ class FleetBackup(CivoResource):
         statuses = [snapshot['status'] for snapshot in state['snapshots'].values()]
         pending = sum(1 for status in statuses if status in PENDING_STATUSES)
         ended = len(statuses) - statuses.count(COMPLETE) - pending  # failed or gone
-        return dict(phase=state['phase'], instances=len(state['entries']), started=len(state['snapshots']),
-                    complete=statuses.count(COMPLETE), pending=pending, failed=len(state['failures']) + ended,
-                    to_delete=len(state['doomed'] or []), deleted=len(state['deleted']),
-                    seconds=time.time() - state['started_at'])
+        return dict(
+            phase=state['phase'],
+            instances=len(state['entries']),
+            started=len(state['snapshots']),
+            complete=statuses.count(COMPLETE),
+            pending=pending,
+            failed=len(state['failures']) + ended,
+            to_delete=len(state['doomed'] or []),
+            deleted=len(state['deleted']),
+            seconds=time.time() - state['started_at'],
+        )
 
 
 def counts(taken, skipped, deleted, failures):

@@ -13,11 +13,13 @@ short_description: List Civo instance snapshots
 version_added: 0.1.0
 description:
   - Lists snapshots newest first, optionally filtered, on either of Civo's snapshot APIs (O(snapshot_api)).
-  - With O(snapshot_api=account) (the default), the instance snapshots of the account, in one request (two when filtered by O(instance)).
-  - With O(snapshot_api=instance) and O(instance_id) or O(instance), that instance's snapshots, in one request (two by hostname).
-    Without either, every instance snapshot of the region, from C(GET /v2/resourcesnapshots) in one request (its answer holds every
-    instance snapshot of the region, so it grows with their number).
-  - All filters given must match (they are combined with AND). No match returns an empty list; a filter never falls back to all snapshots.
+  - With O(snapshot_api=account) (the default), the instance snapshots of the account, in one request (two when filtered
+    by O(instance)).
+  - With O(snapshot_api=instance) and O(instance_id) or O(instance), that instance's snapshots, in one request (two by
+    hostname). Without either, every instance snapshot of the region, from C(GET /v2/resourcesnapshots) in one request
+    (its answer holds every instance snapshot of the region, so it grows with their number).
+  - All filters given must match (they are combined with AND). No match returns an empty list; a filter never falls back
+    to all snapshots.
   - The filters and the ordering work the same on both APIs.
 author:
   - civo.cloud contributors (@civo-community)
@@ -33,7 +35,8 @@ attributes:
     description: Changes nothing, so there is nothing to diff.
   action_group:
     support: full
-    description: Use C(group/civo.cloud.civo) in C(module_defaults) to set the connection options and O(snapshot_api) once.
+    description: Use C(group/civo.cloud.civo) in C(module_defaults) to set the connection options and O(snapshot_api)
+      once.
     membership:
       - civo.cloud.civo
 options:
@@ -57,7 +60,8 @@ options:
     choices: [new, in-progress, complete, failed]
   older_than:
     description:
-      - Only snapshots requested longer ago than this (by C(requested_at); with O(snapshot_api=instance) that is C(created_at)).
+      - Only snapshots requested longer ago than this (by C(requested_at); with O(snapshot_api=instance) that is
+        C(created_at)).
       - The same duration syntax as O(civo.cloud.civo_snapshot#module:max_age), for example V(7d), V(12h) or V(1d12h).
       - A snapshot whose C(requested_at) is not known (a scheduled one not yet taken) never matches.
     type: str
@@ -134,10 +138,11 @@ EXAMPLES = r'''
 RETURN = r'''
 snapshots:
   description:
-    - The snapshots that match every filter, newest C(requested_at) first; snapshots not yet requested come last, by name.
+    - The snapshots that match every filter, newest C(requested_at) first; snapshots not yet requested come last, by
+      name.
     - Each has the same keys as the C(snapshot) that M(civo.cloud.civo_snapshot) returns, plus C(age_seconds).
-    - With O(snapshot_api=instance) and no instance given, each has the C(instance_id) the region listing tells; C(hostname) is
-      then null.
+    - With O(snapshot_api=instance) and no instance given, each has the C(instance_id) the region listing tells;
+      C(hostname) is then null.
   returned: always
   type: list
   elements: dict
@@ -188,7 +193,8 @@ snapshots:
       sample: LON1
     age_seconds:
       description:
-        - How many seconds ago the snapshot was requested (by C(requested_at)), as an integer; null when that is not known.
+        - How many seconds ago the snapshot was requested (by C(requested_at)), as an integer; null when that is not
+          known.
         - The measure of O(older_than) and O(newer_than).
       type: int
       sample: 86400
@@ -227,7 +233,8 @@ snapshots:
       version_added: 0.2.0
 retried_requests:
   description:
-    - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and why.
+    - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and
+      why.
     - With C(-vvv) or more also RV(retried_requests.attempts), each retry in order.
   returned: always
   type: dict
@@ -238,16 +245,19 @@ retried_requests:
       description: Number of retried attempts; 0 when every request succeeded at once.
       type: int
     reasons:
-      description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries it caused.
+      description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries
+        it caused.
       type: dict
     lost_answers:
       description:
-        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of sending it
-          again; a POST is never resent blindly.
+        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of
+          sending it again; a POST is never resent blindly.
       returned: when the answer of such a request was lost
       type: list
       elements: str
-      sample: ["POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found (3b4d...), so it was not sent again."]
+      sample:
+        - "POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found
+          (3b4d...), so it was not sent again."
     attempts:
       description: Each retry, from C(-vvv) on.
       returned: when the verbosity is 3 or more
@@ -276,8 +286,16 @@ FILTERS = ('name', 'name_prefix', 'instance_id', 'status', 'older_than', 'newer_
 def check_input(params):
     """Every rule that can be checked without the API, so that bad input never sends a request."""
     # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
-    empty = [key for key in ('name', 'name_prefix', 'instance_id', 'instance') if params[key] is not None and not params[key].strip()]
-    problems = ['Filters must not be empty strings: %s. Leave a filter out to not filter by it.' % ', '.join(empty)] if empty else []
+    empty = [
+        key
+        for key in ('name', 'name_prefix', 'instance_id', 'instance')
+        if params[key] is not None and not params[key].strip()
+    ]
+    problems = (
+        ['Filters must not be empty strings: %s. Leave a filter out to not filter by it.' % ', '.join(empty)]
+        if empty
+        else []
+    )
     problems.extend(duration_problem(key, params[key]) for key in ('older_than', 'newer_than'))
     return problems
 
@@ -285,14 +303,16 @@ def check_input(params):
 def matches(snapshot, filters):
     """Whether a snapshot passes every filter that is set (ages in seconds, from its age_seconds)."""
     age = snapshot['age_seconds']
-    return all((
-        filters['name'] is None or snapshot['name'] == filters['name'],
-        filters['name_prefix'] is None or (snapshot['name'] or '').startswith(filters['name_prefix']),
-        filters['instance_id'] is None or snapshot['instance_id'] == filters['instance_id'],
-        filters['status'] is None or snapshot['status'] == filters['status'],
-        filters['older_than'] is None or (age is not None and age > filters['older_than']),
-        filters['newer_than'] is None or (age is not None and age < filters['newer_than']),
-    ))
+    return all(
+        (
+            filters['name'] is None or snapshot['name'] == filters['name'],
+            filters['name_prefix'] is None or (snapshot['name'] or '').startswith(filters['name_prefix']),
+            filters['instance_id'] is None or snapshot['instance_id'] == filters['instance_id'],
+            filters['status'] is None or snapshot['status'] == filters['status'],
+            filters['older_than'] is None or (age is not None and age > filters['older_than']),
+            filters['newer_than'] is None or (age is not None and age < filters['newer_than']),
+        )
+    )
 
 
 def age_of(snapshot):
@@ -315,7 +335,8 @@ class SnapshotListing(CivoResource):
         self.result = dict(snapshots=newest_first([snapshot for snapshot in snapshots if matches(snapshot, filters)]))
 
     def read(self, target):
-        """The account API lists the whole account in one request anyway; the instance API one instance's, or the region's."""
+        """The account API lists the whole account in one request anyway; the instance API one instance's, or the
+        region's."""
         try:
             return self.snapshots.list(target)
         except LookupFailed:
@@ -323,8 +344,12 @@ class SnapshotListing(CivoResource):
 
 
 def main():
-    CivoModule(ARGUMENT_SPEC, check_input=check_input, snapshot_api=BOTH_SNAPSHOT_APIS,
-               mutually_exclusive=[('instance_id', 'instance')]).run(SnapshotListing)
+    CivoModule(
+        ARGUMENT_SPEC,
+        check_input=check_input,
+        snapshot_api=BOTH_SNAPSHOT_APIS,
+        mutually_exclusive=[('instance_id', 'instance')],
+    ).run(SnapshotListing)
 
 
 if __name__ == '__main__':

@@ -12,19 +12,21 @@ module: civo_snapshot_restore
 short_description: Restore a Civo instance snapshot, as a new instance or over the instance itself
 version_added: 0.2.0
 description:
-  - Restores a snapshot of Civo's current instance snapshot API (C(/v2/instances/:id/snapshots)), either into a new instance
-    with the hostname O(hostname), or in place over the instance the snapshot was taken of (O(overwrite_existing=true)).
+  - Restores a snapshot of Civo's current instance snapshot API (C(/v2/instances/:id/snapshots)), either into a new
+    instance with the hostname O(hostname), or in place over the instance the snapshot was taken of
+    (O(overwrite_existing=true)).
   - A restore in place B(destroys the instance's current disk state). It is never implied; with neither O(hostname) nor
     O(overwrite_existing=true) the module refuses before sending any request.
-  - A restore into a new instance is idempotent by hostname. If an instance with that hostname exists, and its own record says it
-    was built from this snapshot, nothing is sent (and if it is still being built, the task waits for it); if its record names
-    another source, the task fails and says what it was built from.
-  - A restore in place is always a change, like M(ansible.builtin.command) (the API cannot tell whether the disk already holds the
-    snapshot's state). The one exception is an instance already restoring, after a task that timed out; the task then waits for
-    that restore instead of starting another.
-  - The module always speaks the per-instance API; O(snapshot) must be a snapshot of that API, not one of the account-wide
-    C(/v2/snapshots) API of M(civo.cloud.civo_snapshot). The E(CIVO_SNAPSHOT_API) setting does not apply.
-  - Civo documents this API for CivoStack Enterprise private regions. Where a region does not offer it, the task fails and says so.
+  - A restore into a new instance is idempotent by hostname. If an instance with that hostname exists, and its own
+    record says it was built from this snapshot, nothing is sent (and if it is still being built, the task waits for
+    it); if its record names another source, the task fails and says what it was built from.
+  - A restore in place is always a change, like M(ansible.builtin.command) (the API cannot tell whether the disk already
+    holds the snapshot's state). The one exception is an instance already restoring, after a task that timed out; the
+    task then waits for that restore instead of starting another.
+  - The module always speaks the per-instance API; O(snapshot) must be a snapshot of that API, not one of the
+    account-wide C(/v2/snapshots) API of M(civo.cloud.civo_snapshot). The E(CIVO_SNAPSHOT_API) setting does not apply.
+  - Civo documents this API for CivoStack Enterprise private regions. Where a region does not offer it, the task fails
+    and says so.
 author:
   - civo.cloud contributors (@civo-community)
 extends_documentation_fragment:
@@ -33,7 +35,8 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Only read-only requests are sent. The task checks the instance and the snapshot and predicts the result.
+    description: Only read-only requests are sent. The task checks the instance and the snapshot and predicts the
+      result.
   diff_mode:
     support: full
     description: Returns the restored instance before and after the task, with the snapshot it is restored from.
@@ -62,19 +65,20 @@ options:
   hostname:
     description:
       - Restore into a new instance with this hostname.
-      - If an instance with this hostname already exists, nothing is restored. It is taken for this restore (done by an earlier
-        run; the task reports no change and waits for it if it is still being built) only when the API's record of it says it was
-        built from this snapshot (civogo's C(snapshot_id), C(source_id) and C(source_type)); a re-run of a runbook therefore
-        neither fails nor restores twice. An instance built from anything else fails the task, naming what it was built from, so
-        that later tasks never act on the wrong machine. When the record names no source at all, the task warns that it could not
-        be confirmed.
+      - If an instance with this hostname already exists, nothing is restored. It is taken for this restore (done by an
+        earlier run; the task reports no change and waits for it if it is still being built) only when the API's record
+        of it says it was built from this snapshot (civogo's C(snapshot_id), C(source_id) and C(source_type)); a re-run
+        of a runbook therefore neither fails nor restores twice. An instance built from anything else fails the task,
+        naming what it was built from, so that later tasks never act on the wrong machine. When the record names no
+        source at all, the task warns that it could not be confirmed.
       - The snapshot must exist, also when the instance does.
-      - Cannot be the hostname of the instance the snapshot belongs to, and cannot be combined with O(overwrite_existing=true).
+      - Cannot be the hostname of the instance the snapshot belongs to, and cannot be combined with
+        O(overwrite_existing=true).
     type: str
   overwrite_existing:
     description:
-      - Restore the snapshot over the instance it was taken of. B(Everything written to the instance's disk since the snapshot is
-        lost.)
+      - Restore the snapshot over the instance it was taken of. B(Everything written to the instance's disk since the
+        snapshot is lost.)
       - Must be set explicitly; the module never restores in place otherwise.
     type: bool
     default: false
@@ -88,9 +92,10 @@ options:
     type: str
   wait:
     description:
-      - Wait until the snapshot is complete (if it is still being taken) and then until the restored instance is C(ACTIVE).
-      - With O(wait=false), a snapshot still being taken makes the task fail without restoring, and the task returns as soon
-        as the API has accepted the restore.
+      - Wait until the snapshot is complete (if it is still being taken) and then until the restored instance is
+        C(ACTIVE).
+      - With O(wait=false), a snapshot still being taken makes the task fail without restoring, and the task returns as
+        soon as the API has accepted the restore.
       - The API offers no way to read a restore operation, so the instance is polled; by ID for a restore in place, by
         hostname for a new instance.
     type: bool
@@ -98,15 +103,16 @@ options:
   wait_timeout:
     description:
       - How many seconds to wait in all, for the snapshot and the restored instance together.
-      - On timeout after the restore was started, the task fails with C(changed=true) and the operation; run the same task
-        again to resume waiting, without restoring again.
+      - On timeout after the restore was started, the task fails with C(changed=true) and the operation; run the same
+        task again to resume waiting, without restoring again.
     type: int
     default: 1800
 notes:
-  - Requests are retried on rate limits and transient errors, see O(api_retries). If the answer to the restore request itself
-    was lost and its retry is refused because the first attempt was carried out, the task goes on with that restore.
-  - Civo's restore answer does not say when an instance restored in place leaves C(ACTIVE). The task trusts C(ACTIVE) only
-    after it has seen the instance in another status, or 10 seconds after the restore was started.
+  - Requests are retried on rate limits and transient errors, see O(api_retries). If the answer to the restore request
+    itself was lost and its retry is refused because the first attempt was carried out, the task goes on with that
+    restore.
+  - Civo's restore answer does not say when an instance restored in place leaves C(ACTIVE). The task trusts C(ACTIVE)
+    only after it has seen the instance in another status, or 10 seconds after the restore was started.
 seealso:
   - module: civo.cloud.civo_snapshot
   - name: Civo API, instance snapshots
@@ -157,10 +163,11 @@ EXAMPLES = r'''
 RETURN = r'''
 restore:
   description:
-    - The restore operation as the API answered it, in one shape whether the API answered it flat or as C({resource_type, instance}).
+    - The restore operation as the API answered it, in one shape whether the API answered it flat or as
+      C({resource_type, instance}).
     - In check mode, what the task would start (with RV(restore.id) null).
-    - An empty dict when nothing was restored (a new instance's hostname already exists, or the task waited for a restore
-      started before).
+    - An empty dict when nothing was restored (a new instance's hostname already exists, or the task waited for a
+      restore started before).
   returned: always
   type: dict
   contains:
@@ -206,8 +213,10 @@ restore:
       sample: null
 instance:
   description:
-    - The restored instance as the API lists it, once it is C(ACTIVE); the new instance, or the instance restored in place.
-    - With O(wait=false) or in check mode, what is known or predicted of it (in check mode, a new instance has no C(id)).
+    - The restored instance as the API lists it, once it is C(ACTIVE); the new instance, or the instance restored in
+      place.
+    - With O(wait=false) or in check mode, what is known or predicted of it (in check mode, a new instance has no
+      C(id)).
   returned: always
   type: dict
   sample: {id: 7a1d0c3e-4f5b-4e6a-8b7c-9d0e1f2a3b4c, hostname: web-1-copy, status: ACTIVE, region: LON1}
@@ -242,7 +251,8 @@ snapshot:
       sample: "2026-11-29T03:00:02+00:00"
 retried_requests:
   description:
-    - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and why.
+    - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and
+      why.
     - With C(-vvv) or more also RV(retried_requests.attempts), each retry in order.
   returned: always
   type: dict
@@ -253,16 +263,19 @@ retried_requests:
       description: Number of retried attempts; 0 when every request succeeded at once.
       type: int
     reasons:
-      description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries it caused.
+      description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries
+        it caused.
       type: dict
     lost_answers:
       description:
-        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of sending it
-          again; a POST is never resent blindly.
+        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of
+          sending it again; a POST is never resent blindly.
       returned: when the answer of such a request was lost
       type: list
       elements: str
-      sample: ["POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found (3b4d...), so it was not sent again."]
+      sample:
+        - "POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found
+          (3b4d...), so it was not sent again."
     attempts:
       description: Each retry, from C(-vvv) on.
       returned: when the verbosity is 3 or more
@@ -276,7 +289,13 @@ from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoError
 from ansible_collections.civo.cloud.plugins.module_utils.input_rules import hostname_problem, ipv4_problem
 from ansible_collections.civo.cloud.plugins.module_utils.module import INSTANCE_SNAPSHOT_API, CivoModule, CivoResource
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_restores import (
-    INSTANCE_ACTIVE, SnapshotRestores, built_from, instance_status, is_restoring_from, normalise_restore, restored_snapshot,
+    INSTANCE_ACTIVE,
+    SnapshotRestores,
+    built_from,
+    instance_status,
+    is_restoring_from,
+    normalise_restore,
+    restored_snapshot,
     source_of,
 )
 from ansible_collections.civo.cloud.plugins.module_utils.snapshots import COMPLETE, FAILED, describe
@@ -299,11 +318,15 @@ def check_input(params):
     """Every rule that can be checked without the API, so that bad input never sends a request."""
     problems = []
     if not params['hostname'] and not params['overwrite_existing']:
-        problems.append('Say which restore you want: hostname: NEW-HOSTNAME restores the snapshot into a new instance; '
-                        'overwrite_existing: true restores it over the instance itself, and its current disk state is lost.')
+        problems.append(
+            'Say which restore you want: hostname: NEW-HOSTNAME restores the snapshot into a new instance; '
+            'overwrite_existing: true restores it over the instance itself, and its current disk state is lost.'
+        )
     if params['hostname'] is not None and params['overwrite_existing']:
-        problems.append('hostname and overwrite_existing: true ask for two different restores: give hostname for a new instance, '
-                        'or overwrite_existing: true (without hostname) to restore the instance itself.')
+        problems.append(
+            'hostname and overwrite_existing: true ask for two different restores: give hostname for a new instance, '
+            'or overwrite_existing: true (without hostname) to restore the instance itself.'
+        )
     if params['hostname']:
         problems.append(hostname_problem(params['hostname']))
     if params['instance'] is not None:
@@ -342,36 +365,57 @@ class SnapshotRestore(CivoResource):
     def new_instance(self, source):
         hostname = self.params['hostname']
         if hostname == source.get('hostname'):
-            raise CivoError("hostname '%s' is the instance the snapshot belongs to. To restore that instance itself, leave hostname "
-                            "out and set overwrite_existing: true (its current disk state is then lost)." % hostname)
+            raise CivoError(
+                "hostname '%s' is the instance the snapshot belongs to. To restore that instance itself, leave "
+                "hostname "
+                "out and set overwrite_existing: true (its current disk state is then lost)." % hostname
+            )
         snapshot = self.find_snapshot(source)  # it must exist, also when the hostname is taken already
         existing = self.instances.with_hostname(hostname)
         if len(existing) > 1:
-            raise CivoError("%d instances already have the hostname '%s' (%s); choose another hostname." % (
-                len(existing), hostname, ', '.join(item.get('id') for item in existing)))
+            raise CivoError(
+                "%d instances already have the hostname '%s' (%s); choose another hostname."
+                % (len(existing), hostname, ', '.join(item.get('id') for item in existing))
+            )
         if existing:
-            # Restored by an earlier run, or another machine entirely: only its own record can tell. Never restore twice.
+            # Restored by an earlier run, or another machine entirely: only its own record can tell. Never restore
+            # twice.
             self.before = self.result['instance'] = existing[0]
             self.confirm_restored(existing[0], snapshot)
             self.settle(existing[0], hostname=hostname, seen_busy=True)
             return
         snapshot = self.ready(snapshot)
-        self.start(source, snapshot, dict(hostname=hostname, status=INSTANCE_ACTIVE, region=source.get('region'),
-                                          private_ipv4=self.params['private_ipv4']))
+        self.start(
+            source,
+            snapshot,
+            dict(
+                hostname=hostname,
+                status=INSTANCE_ACTIVE,
+                region=source.get('region'),
+                private_ipv4=self.params['private_ipv4'],
+            ),
+        )
         self.settle(self.result['instance'], hostname=hostname)
 
     def confirm_restored(self, instance, snapshot):
-        """An instance of the hostname asked for is this restore only when its record says it was built from the snapshot."""
+        """An instance of the hostname asked for is this restore only when its record says it was built from the
+        snapshot."""
         found = built_from(instance, snapshot['id'])
         if found is False:
-            raise CivoError("An instance with the hostname '%s' exists already (%s), built from %s, not from snapshot %s: it is "
-                            'not this restore, and nothing was restored. Choose another hostname, or delete that instance first.' % (
-                                instance.get('hostname'), instance.get('id'), source_of(instance), describe(snapshot)))
+            raise CivoError(
+                "An instance with the hostname '%s' exists already (%s), built from %s, not from snapshot %s: it is "
+                'not this restore, and nothing was restored. Choose another hostname, or delete that instance first.'
+                % (instance.get('hostname'), instance.get('id'), source_of(instance), describe(snapshot))
+            )
         if found is None:
-            self.warn("An instance with the hostname '%s' exists already (%s). The API's record of it names no source, so it could "
-                      'not be confirmed that it was restored from snapshot %s; it is taken for the restore of an earlier run, and '
-                      'nothing was restored. Check it before acting on it.' % (instance.get('hostname'), instance.get('id'),
-                                                                               describe(snapshot)))
+            self.warn(
+                "An instance with the hostname '%s' exists already (%s). The API's record of it names no source, so it "
+                "could "
+                'not be confirmed that it was restored from snapshot %s; it is taken for the restore of an earlier '
+                'run, and '
+                'nothing was restored. Check it before acting on it.'
+                % (instance.get('hostname'), instance.get('id'), describe(snapshot))
+            )
 
     def in_place(self, source):
         self.before = source
@@ -389,7 +433,9 @@ class SnapshotRestore(CivoResource):
 
     def find_snapshot(self, source):
         try:
-            snapshot = self.snapshots.find(dict(id=source['id'], hostname=source.get('hostname')), self.params['snapshot'])
+            snapshot = self.snapshots.find(
+                dict(id=source['id'], hostname=source.get('hostname')), self.params['snapshot']
+            )
         except LookupFailed as e:
             raise LookupFailed('%s Nothing was changed.' % e, **e.result)
         self.result['snapshot'] = restored_snapshot(snapshot)
@@ -398,13 +444,17 @@ class SnapshotRestore(CivoResource):
     def ready(self, snapshot):
         """The snapshot once complete; fails on a failed one, or on one still being taken with wait=false."""
         if snapshot['status'] == FAILED:
-            raise CivoError("Snapshot '%s' failed (state '%s'): it cannot be restored. Nothing was changed." % (
-                snapshot['name'], snapshot['api_status']))
+            raise CivoError(
+                "Snapshot '%s' failed (state '%s'): it cannot be restored. Nothing was changed."
+                % (snapshot['name'], snapshot['api_status'])
+            )
         if snapshot['status'] == COMPLETE or self.check_mode:
             return snapshot
         if not self.params['wait']:
-            raise CivoError("Snapshot '%s' is still being taken (state '%s'). Nothing was restored: run the task again once it is "
-                            "complete, or set wait: true to wait for it first." % (snapshot['name'], snapshot['api_status']))
+            raise CivoError(
+                "Snapshot '%s' is still being taken (state '%s'). Nothing was restored: run the task again once it is "
+                "complete, or set wait: true to wait for it first." % (snapshot['name'], snapshot['api_status'])
+            )
         try:
             # wait_timeout covers the snapshot and the restored instance together: the snapshot gets what is left of it.
             snapshot = self.snapshots.wait_complete(snapshot, int(round(seconds_left(self.deadline))))
@@ -414,13 +464,23 @@ class SnapshotRestore(CivoResource):
         return snapshot
 
     def start(self, source, snapshot, predicted_instance):
-        options = dict(hostname=self.params['hostname'], overwrite_existing=self.params['overwrite_existing'],
-                       private_ipv4=self.params['private_ipv4'], description=self.params['description'])
+        options = dict(
+            hostname=self.params['hostname'],
+            overwrite_existing=self.params['overwrite_existing'],
+            private_ipv4=self.params['private_ipv4'],
+            description=self.params['description'],
+        )
         self.result['instance'] = predicted_instance
         if self.check_mode:
             self.changed = True
-            self.result['restore'] = normalise_restore(dict(options, hostname=predicted_instance.get('hostname'),
-                                                            from_snapshot=snapshot['id'], status={'state': 'in_progress'}))
+            self.result['restore'] = normalise_restore(
+                dict(
+                    options,
+                    hostname=predicted_instance.get('hostname'),
+                    from_snapshot=snapshot['id'],
+                    status={'state': 'in_progress'},
+                )
+            )
             return
         self.result['restore'] = self.restores.restore(source, snapshot, options)
         self.changed = True  # only now: a POST the API refused changed nothing
@@ -430,19 +490,28 @@ class SnapshotRestore(CivoResource):
         self.result['instance'] = instance
         if self.check_mode or not self.params['wait'] or (seen_busy and instance_status(instance) == INSTANCE_ACTIVE):
             return
-        self.result['instance'] = self.restores.wait_active(self.params['wait_timeout'], self.deadline, instance_id=instance_id,
-                                                            hostname=hostname, seen_busy=seen_busy)
+        self.result['instance'] = self.restores.wait_active(
+            self.params['wait_timeout'], self.deadline, instance_id=instance_id, hostname=hostname, seen_busy=seen_busy
+        )
 
     def diff(self):
         after = dict(self.result['instance'])
         if self.result['restore']:
-            after['restored_from_snapshot'] = '%s (%s)' % (self.result['snapshot'].get('name'), self.result['snapshot'].get('id'))
+            after['restored_from_snapshot'] = '%s (%s)' % (
+                self.result['snapshot'].get('name'),
+                self.result['snapshot'].get('id'),
+            )
         return dict(before=self.before, after=after)
 
 
 def main():
-    CivoModule(ARGUMENT_SPEC, check_input=check_input, snapshot_api=INSTANCE_SNAPSHOT_API,
-               mutually_exclusive=[('instance', 'instance_id')], required_one_of=[('instance', 'instance_id')]).run(SnapshotRestore)
+    CivoModule(
+        ARGUMENT_SPEC,
+        check_input=check_input,
+        snapshot_api=INSTANCE_SNAPSHOT_API,
+        mutually_exclusive=[('instance', 'instance_id')],
+        required_one_of=[('instance', 'instance_id')],
+    ).run(SnapshotRestore)
 
 
 if __name__ == '__main__':

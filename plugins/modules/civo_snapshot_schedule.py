@@ -12,13 +12,13 @@ module: civo_snapshot_schedule
 short_description: Ensure a Civo snapshot schedule is present or absent
 version_added: 0.2.0
 description:
-  - Creates, updates or deletes a server-side snapshot schedule of Civo's current API (C(/v2/resourcesnapshotschedules)).
-    At every time of its cron expression Civo snapshots each instance of the schedule, and keeps the newest O(max_snapshots)
-    snapshots of each instance, deleting the oldest.
+  - Creates, updates or deletes a server-side snapshot schedule of Civo's current API
+    (C(/v2/resourcesnapshotschedules)). At every time of its cron expression Civo snapshots each instance of the
+    schedule, and keeps the newest O(max_snapshots) snapshots of each instance, deleting the oldest.
   - A schedule is found by its exact O(name).
   - The API changes only the name, the description and whether the schedule is paused in place. A difference in
-    O(cron_expression), O(max_snapshots), O(instances) or O(include_volumes) fails the task before anything changes, unless
-    O(recreate=true) allows replacing the schedule (deleting it, then creating it anew).
+    O(cron_expression), O(max_snapshots), O(instances) or O(include_volumes) fails the task before anything changes,
+    unless O(recreate=true) allows replacing the schedule (deleting it, then creating it anew).
   - Snapshots that a schedule took are never deleted by this module, also not when the schedule is deleted or replaced.
     Delete them with M(civo.cloud.civo_snapshot) or the Civo dashboard.
 author:
@@ -64,16 +64,16 @@ options:
     type: str
   max_snapshots:
     description:
-      - How many snapshots of each instance the schedule keeps, from V(1) to V(10). When a run takes one more, the oldest
-        snapshot of that instance is deleted.
+      - How many snapshots of each instance the schedule keeps, from V(1) to V(10). When a run takes one more, the
+        oldest snapshot of that instance is deleted.
       - Required to create a schedule. Cannot be changed in place, see O(recreate).
     type: int
   instances:
     description:
       - The instances to snapshot, each a hostname or an instance ID.
-      - An entry is an ID when it is the ID of an instance of the existing schedule or of an instance in the region, else it is
-        a hostname, looked up among the instances of the region (the list is read once however many entries there are). An
-        unknown hostname, or one that several instances share, fails the task before anything changes.
+      - An entry is an ID when it is the ID of an instance of the existing schedule or of an instance in the region,
+        else it is a hostname, looked up among the instances of the region (the list is read once however many entries
+        there are). An unknown hostname, or one that several instances share, fails the task before anything changes.
       - The list is read only when some entry is not an instance ID of the existing schedule, so a run that names the
         schedule's instances by ID costs one request.
       - The order and repeats do not matter. Required to create a schedule. Cannot be changed in place, see O(recreate).
@@ -90,7 +90,8 @@ options:
   paused:
     description:
       - Whether the schedule is paused (takes no snapshots). V(false) resumes a paused schedule.
-      - Not set, the schedule stays as it is (paused or not), also when O(recreate) replaces it; a new schedule starts active.
+      - Not set, the schedule stays as it is (paused or not), also when O(recreate) replaces it; a new schedule starts
+        active.
       - A new schedule with O(paused=true) is created, then paused (the create request has no such field).
     type: bool
   state:
@@ -101,20 +102,22 @@ options:
     default: present
   recreate:
     description:
-      - When O(cron_expression), O(max_snapshots), O(instances) or O(include_volumes) differ from the existing schedule, replace
-        it with a schedule that has the new settings (settings not given are taken from the old schedule, O(paused) too).
-      - The old schedule is deleted only once its replacement exists. The replacement is created under the temporary name
-        C(NAME-replacement) (and paused if the old one was), then the old schedule is deleted, then the replacement is renamed
-        to O(name). A failure at any point leaves the old schedule, its replacement or both; the task says which, returns the
-        old schedule's settings, and running it again finishes the replacement without creating a second one.
-      - The new schedule has a new ID. The snapshots the old one took are kept, and no longer count against the new one's
-        O(max_snapshots).
+      - When O(cron_expression), O(max_snapshots), O(instances) or O(include_volumes) differ from the existing schedule,
+        replace it with a schedule that has the new settings (settings not given are taken from the old schedule,
+        O(paused) too).
+      - The old schedule is deleted only once its replacement exists. The replacement is created under the temporary
+        name C(NAME-replacement) (and paused if the old one was), then the old schedule is deleted, then the replacement
+        is renamed to O(name). A failure at any point leaves the old schedule, its replacement or both; the task says
+        which, returns the old schedule's settings, and running it again finishes the replacement without creating a
+        second one.
+      - The new schedule has a new ID. The snapshots the old one took are kept, and no longer count against the new
+        one's O(max_snapshots).
       - Without it, such a difference fails the task and lists what differs.
     type: bool
     default: false
 notes:
-  - Snapshot schedules are part of Civo's current snapshot API, which Civo documents for CivoStack Enterprise private regions.
-    A region without them answers with an API error, which the task reports with its HTTP status and reason.
+  - Snapshot schedules are part of Civo's current snapshot API, which Civo documents for CivoStack Enterprise private
+    regions. A region without them answers with an API error, which the task reports with its HTTP status and reason.
   - Requests of a run that changes nothing, one list of schedules, and one list of instances when O(instances) names an
     instance that is not in the schedule by ID.
 seealso:
@@ -144,7 +147,8 @@ EXAMPLES = r'''
     rename_from: nightly
     paused: false
 
-- name: Keep ten nights instead (the most the API allows) and run at 02:30, which replaces the schedule (its snapshots so far are kept)
+- name: Keep ten nights instead (the most the API allows) and run at 02:30, which replaces the schedule (its snapshots
+    so far are kept)
   civo.cloud.civo_snapshot_schedule:
     name: nightly-web-db
     max_snapshots: 10
@@ -162,7 +166,8 @@ schedule:
   description:
     - The schedule as the API holds it after the task; in check mode, what it would hold.
     - An empty dict when the schedule is absent.
-    - When O(recreate) fails half-way, the old schedule's settings (RV(replacement) holds the replacement, if it exists).
+    - When O(recreate) fails half-way, the old schedule's settings (RV(replacement) holds the replacement, if it
+      exists).
   returned: always
   type: dict
   contains:
@@ -201,7 +206,8 @@ schedule:
       elements: str
       sample: []
     status:
-      description: State of the schedule as the API tells it, for example V(active); null when it does not tell (check mode).
+      description: State of the schedule as the API tells it, for example V(active); null when it does not tell (check
+        mode).
       type: str
       sample: active
     last_snapshot:
@@ -223,15 +229,17 @@ schedule:
       sample: "2026-11-29T15:00:00+00:00"
 replacement:
   description:
-    - When O(recreate) failed half-way, the replacement as it exists now (C(NAME-replacement), or already renamed), with the
-      same keys as RV(schedule); an empty dict when it was not created. Running the task again finishes the replacement.
+    - When O(recreate) failed half-way, the replacement as it exists now (C(NAME-replacement), or already renamed), with
+      the same keys as RV(schedule); an empty dict when it was not created. Running the task again finishes the
+      replacement.
   returned: when a recreate failed
   type: dict
   version_added: 0.2.0
   sample: {id: 7e6d5c4b-3a2f-4e1d-9c8b-7a6f5e4d3c2b, name: nightly-replacement, max_snapshots: 10}
 retried_requests:
   description:
-    - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and why.
+    - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and
+      why.
     - With C(-vvv) or more also RV(retried_requests.attempts), each retry in order.
   returned: always
   type: dict
@@ -242,16 +250,19 @@ retried_requests:
       description: Number of retried attempts; 0 when every request succeeded at once.
       type: int
     reasons:
-      description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries it caused.
+      description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries
+        it caused.
       type: dict
     lost_answers:
       description:
-        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of sending it
-          again; a POST is never resent blindly.
+        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of
+          sending it again; a POST is never resent blindly.
       returned: when the answer of such a request was lost
       type: list
       elements: str
-      sample: ["POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found (3b4d...), so it was not sent again."]
+      sample:
+        - "POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found
+          (3b4d...), so it was not sent again."
     attempts:
       description: Each retry, from C(-vvv) on.
       returned: when the verbosity is 3 or more
@@ -261,10 +272,19 @@ retried_requests:
 '''
 
 from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoError
-from ansible_collections.civo.cloud.plugins.module_utils.input_rules import cron_interval_problem, cron_problem, max_snapshots_problem
+from ansible_collections.civo.cloud.plugins.module_utils.input_rules import (
+    cron_interval_problem,
+    cron_problem,
+    max_snapshots_problem,
+)
 from ansible_collections.civo.cloud.plugins.module_utils.module import INSTANCE_SNAPSHOT_API, CivoModule, CivoResource
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_schedules import (
-    Schedules, create_body, find_by_name, includes_volumes, public, resolve_instances,
+    Schedules,
+    create_body,
+    find_by_name,
+    includes_volumes,
+    public,
+    resolve_instances,
 )
 
 ARGUMENT_SPEC = dict(
@@ -291,8 +311,10 @@ def check_input(params):
     if params['rename_from'] is not None and params['rename_from'] in ('', params['name']):
         problems.append('rename_from must be the current name of the schedule, other than name.')
     if params['cron_expression'] is not None:
-        problems.append(cron_problem(params['cron_expression'], option='cron_expression')
-                        or cron_interval_problem(params['cron_expression']))
+        problems.append(
+            cron_problem(params['cron_expression'], option='cron_expression')
+            or cron_interval_problem(params['cron_expression'])
+        )
     if params['max_snapshots'] is not None:
         problems.append(max_snapshots_problem(params['max_snapshots']))
     if params['instances'] is not None:
@@ -304,7 +326,8 @@ def check_input(params):
 
 
 def replacement_name(name):
-    """The temporary name of a schedule's replacement while recreate replaces it (it is renamed once the old one is gone).
+    """The temporary name of a schedule's replacement while recreate replaces it (it is renamed once the old one is
+    gone).
 
     Always this name, so that a re-run after a failure half-way finds the replacement it made instead of making another.
     """
@@ -335,8 +358,10 @@ class Schedule(CivoResource):
         if fixed and not self.params['recreate']:
             raise CivoError(
                 "Snapshot schedule '%s' differs in what the API cannot change in place: %s. Nothing was changed. Set "
-                "recreate: true to replace the schedule (a new schedule is created with these settings, then the old one "
-                "is deleted); the snapshots it took are kept." % (existing['name'], '; '.join(fixed)))
+                "recreate: true to replace the schedule (a new schedule is created with these settings, then the old "
+                "one "
+                "is deleted); the snapshots it took are kept." % (existing['name'], '; '.join(fixed))
+            )
         if fixed:
             return self.replace(existing, replacement, self.wanted(existing, instance_ids))
         return self.update(existing)
@@ -379,7 +404,9 @@ class Schedule(CivoResource):
         if instance_ids is not None and set(instance_ids) != set(existing['instances']):
             added = sorted(set(instance_ids) - set(existing['instances']))
             removed = sorted(set(existing['instances']) - set(instance_ids))
-            differences.append('instances (%s)' % ', '.join(['add %s' % i for i in added] + ['remove %s' % i for i in removed]))
+            differences.append(
+                'instances (%s)' % ', '.join(['add %s' % i for i in added] + ['remove %s' % i for i in removed])
+            )
         volumes = includes_volumes(existing['_raw'])
         if volumes is not None and volumes != self.params['include_volumes']:
             differences.append('include_volumes (%s -> %s)' % (volumes, self.params['include_volumes']))
@@ -397,39 +424,63 @@ class Schedule(CivoResource):
 
     def wanted(self, existing, instance_ids):
         """Every setting of the schedule asked for: each option given, else the existing schedule's."""
-        wanted = dict((key, existing[key] if self.params[key] is None else self.params[key])
-                      for key in ('cron_expression', 'max_snapshots', 'description', 'paused'))
+        wanted = dict(
+            (key, existing[key] if self.params[key] is None else self.params[key])
+            for key in ('cron_expression', 'max_snapshots', 'description', 'paused')
+        )
         wanted['instances'] = instance_ids or existing['instances']
         return wanted
 
     def create(self, instance_ids):
         missing = [key for key in REQUIRED_TO_CREATE if self.params[key] is None]
         if missing:
-            raise CivoError("Snapshot schedule '%s' does not exist, and creating it needs %s. Nothing was changed." % (
-                self.params['name'], ', '.join(missing)))
-        wanted = dict(cron_expression=self.params['cron_expression'], max_snapshots=self.params['max_snapshots'],
-                      instances=instance_ids, description=self.params['description'], paused=bool(self.params['paused']))
+            raise CivoError(
+                "Snapshot schedule '%s' does not exist, and creating it needs %s. Nothing was changed."
+                % (self.params['name'], ', '.join(missing))
+            )
+        wanted = dict(
+            cron_expression=self.params['cron_expression'],
+            max_snapshots=self.params['max_snapshots'],
+            instances=instance_ids,
+            description=self.params['description'],
+            paused=bool(self.params['paused']),
+        )
         return public(self.send_create(self.params['name'], wanted))
 
     def replace(self, existing, replacement, wanted):
         """Create the replacement under a temporary name, delete the old schedule, then give the replacement its name.
 
         At every point the user has a schedule: the old one, or the replacement, or both. A replacement left by an
-        earlier run is used when it already has the settings asked for (else it is deleted: it never ran as the schedule).
+        earlier run is used when it already has the settings asked for (else it is deleted: it never ran as the
+        schedule).
         """
         self.recreated = True
         if replacement is not None and self.fixed_differences(replacement, wanted['instances']):
-            self.step(existing, replacement, 'deleting an outdated replacement left by an earlier run', self.delete, replacement)
+            self.step(
+                existing,
+                replacement,
+                'deleting an outdated replacement left by an earlier run',
+                self.delete,
+                replacement,
+            )
             replacement = None
         if replacement is None:
-            replacement = self.step(existing, None, 'creating the replacement', self.send_create, replacement_name(self.params['name']),
-                                    wanted)
+            replacement = self.step(
+                existing,
+                None,
+                'creating the replacement',
+                self.send_create,
+                replacement_name(self.params['name']),
+                wanted,
+            )
         return self.finish_replacement(replacement, existing, wanted)
 
     def finish_replacement(self, replacement, existing, wanted):
         """Pause the replacement as asked, delete the old schedule (if still there), give the replacement its name."""
         if wanted['paused'] and not replacement['paused']:
-            replacement = self.step(existing, replacement, 'pausing the replacement', self.send_update, replacement, dict(paused=True))
+            replacement = self.step(
+                existing, replacement, 'pausing the replacement', self.send_update, replacement, dict(paused=True)
+            )
         if existing is not None:
             self.step(existing, replacement, 'deleting the old schedule', self.delete, existing)
         changes = dict(name=self.params['name'])
@@ -446,12 +497,20 @@ class Schedule(CivoResource):
             if existing is not None:
                 now.append("the schedule '%s' (%s) with its old settings" % (existing['name'], existing['id']))
             if replacement is not None:
-                now.append("its replacement '%s' (%s) with the new settings%s" % (
-                    replacement['name'], replacement['id'], '' if existing is not None else ' (the old schedule was deleted)'))
-            raise CivoError("Replacing snapshot schedule '%s' failed while %s: %s. The schedules that exist now: %s. Run the task "
-                            'again to finish the replacement: it creates no second one.' % (
-                                self.params['name'], what, e, ' and '.join(now) or 'none'),
-                            **dict(e.result, schedule=public(existing or self.before), replacement=public(replacement)))
+                now.append(
+                    "its replacement '%s' (%s) with the new settings%s"
+                    % (
+                        replacement['name'],
+                        replacement['id'],
+                        '' if existing is not None else ' (the old schedule was deleted)',
+                    )
+                )
+            raise CivoError(
+                "Replacing snapshot schedule '%s' failed while %s: %s. The schedules that exist now: %s. Run the task "
+                'again to finish the replacement: it creates no second one.'
+                % (self.params['name'], what, e, ' and '.join(now) or 'none'),
+                **dict(e.result, schedule=public(existing or self.before), replacement=public(replacement)),
+            )
 
     def delete(self, schedule):
         self.changed = True
@@ -461,11 +520,28 @@ class Schedule(CivoResource):
     def send_create(self, name, wanted):
         self.changed = True
         if self.check_mode:
-            return dict(id=None, name=name, description=wanted['description'] or '', cron_expression=wanted['cron_expression'],
-                        paused=wanted['paused'], max_snapshots=wanted['max_snapshots'], instances=wanted['instances'],
-                        included_volumes=[], status=None, last_snapshot=None, created_at=None, _raw={})
-        body = create_body(name, wanted['description'], wanted['cron_expression'], wanted['max_snapshots'], wanted['instances'],
-                           self.params['include_volumes'])
+            return dict(
+                id=None,
+                name=name,
+                description=wanted['description'] or '',
+                cron_expression=wanted['cron_expression'],
+                paused=wanted['paused'],
+                max_snapshots=wanted['max_snapshots'],
+                instances=wanted['instances'],
+                included_volumes=[],
+                status=None,
+                last_snapshot=None,
+                created_at=None,
+                _raw={},
+            )
+        body = create_body(
+            name,
+            wanted['description'],
+            wanted['cron_expression'],
+            wanted['max_snapshots'],
+            wanted['instances'],
+            self.params['include_volumes'],
+        )
         schedule = self.schedules.create(body, known=self.listed)
         if wanted['paused'] and not schedule['paused']:
             schedule = self.send_update(schedule, dict(paused=True))

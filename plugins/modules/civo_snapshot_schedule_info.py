@@ -12,8 +12,8 @@ module: civo_snapshot_schedule_info
 short_description: List Civo snapshot schedules
 version_added: 0.2.0
 description:
-  - Lists the snapshot schedules of Civo's current API (C(/v2/resourcesnapshotschedules)), sorted by name, optionally only
-    the one of a name.
+  - Lists the snapshot schedules of Civo's current API (C(/v2/resourcesnapshotschedules)), sorted by name, optionally
+    only the one of a name.
   - One request. No match returns an empty list.
 author:
   - civo.cloud contributors (@civo-community)
@@ -37,7 +37,8 @@ options:
     description: Only schedules with exactly this name.
     type: str
 notes:
-  - Snapshot schedules are part of Civo's current snapshot API, which Civo documents for CivoStack Enterprise private regions.
+  - Snapshot schedules are part of Civo's current snapshot API, which Civo documents for CivoStack Enterprise private
+    regions.
 seealso:
   - module: civo.cloud.civo_snapshot_schedule
 '''
@@ -60,7 +61,8 @@ EXAMPLES = r'''
 RETURN = r'''
 schedules:
   description:
-    - The schedules, sorted by name, each with the same keys as the C(schedule) that M(civo.cloud.civo_snapshot_schedule) returns.
+    - The schedules, sorted by name, each with the same keys as the C(schedule) that
+      M(civo.cloud.civo_snapshot_schedule) returns.
   returned: always
   type: list
   elements: dict
@@ -122,7 +124,8 @@ schedules:
       sample: "2026-11-29T15:00:00+00:00"
 retried_requests:
   description:
-    - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and why.
+    - How many API requests of this task were retried (after HTTP 429 or 5xx, a timeout or a dropped connection) and
+      why.
     - With C(-vvv) or more also RV(retried_requests.attempts), each retry in order.
   returned: always
   type: dict
@@ -133,16 +136,19 @@ retried_requests:
       description: Number of retried attempts; 0 when every request succeeded at once.
       type: int
     reasons:
-      description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries it caused.
+      description: Each reason (C(HTTP 503), C(HTTP 429 (rate_limit)), C(connection error), ...) with how many retries
+        it caused.
       type: dict
     lost_answers:
       description:
-        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of sending it
-          again; a POST is never resent blindly.
+        - Each request that creates something (a POST) whose answer was lost, and what was found of it instead of
+          sending it again; a POST is never resent blindly.
       returned: when the answer of such a request was lost
       type: list
       elements: str
-      sample: ["POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found (3b4d...), so it was not sent again."]
+      sample:
+        - "POST /v2/instances/0f7a.../snapshots: the answer was lost (connection error); what it created was found
+          (3b4d...), so it was not sent again."
     attempts:
       description: Each retry, from C(-vvv) on.
       returned: when the verbosity is 3 or more
@@ -169,7 +175,9 @@ class ScheduleListing(CivoResource):
 
     def run(self):
         name = self.params['name']
-        found = [public(schedule) for schedule in Schedules(self.api).list() if name is None or schedule['name'] == name]
+        found = [
+            public(schedule) for schedule in Schedules(self.api).list() if name is None or schedule['name'] == name
+        ]
         self.result = dict(schedules=sorted(found, key=lambda schedule: (schedule['name'] or '', schedule['id'] or '')))
 
 

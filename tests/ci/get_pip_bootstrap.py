@@ -23,14 +23,17 @@ from ansible_test._internal.host_configs import NativePythonConfig
 from ansible_test._internal.python_requirements import get_venv_packages
 
 MARKER = 'civo.cloud offline get-pip replacement'
-SCRIPT = '''"""%s: ensurepip, then pip install the requested packages."""
+SCRIPT = (
+    '''"""%s: ensurepip, then pip install the requested packages."""
 import subprocess
 import sys
 
 ARGS = [arg for arg in sys.argv[1:] if arg not in ('--no-setuptools', '--no-wheel')]
 subprocess.check_call([sys.executable, '-m', 'ensurepip', '--default-pip'])
 sys.exit(subprocess.call([sys.executable, '-m', 'pip', 'install', '--upgrade'] + ARGS))
-''' % MARKER
+'''
+    % MARKER
+)
 
 
 def main():

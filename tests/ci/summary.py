@@ -41,20 +41,25 @@ def core_pythons():
     for path in glob.glob(os.path.join('tests', 'requirements-core-*.txt')):
         with open(path, encoding='utf-8') as handle:
             match = re.search(r'^# python: (\S+)', handle.read(), re.MULTILINE)
-        pythons[os.path.basename(path)[len('requirements-core-'):-len('.txt')]] = match.group(1) if match else '?'
+        pythons[os.path.basename(path)[len('requirements-core-') : -len('.txt')]] = match.group(1) if match else '?'
     return pythons
 
 
 def print_matrix(results):
     """The table core, Python, units, integration, sanity, seconds."""
     pythons = core_pythons()
-    cores = sorted({check.split('-', 1)[1] for check in results if check.split('-', 1)[0] in MATRIX_KINDS},
-                   key=lambda core: [int(part) for part in core.split('.')])
+    cores = sorted(
+        {check.split('-', 1)[1] for check in results if check.split('-', 1)[0] in MATRIX_KINDS},
+        key=lambda core: [int(part) for part in core.split('.')],
+    )
     print('\nansible-core matrix')
     print('%-6s %-7s %-12s %-12s %-12s %8s' % ('core', 'Python', 'units', 'integration', 'sanity', 'seconds'))
     for core in cores:
         cells = [results.get('%s-%s' % (kind, core), ('-', 0)) for kind in MATRIX_KINDS]
-        print('%-6s %-7s %-12s %-12s %-12s %8d' % ((core, pythons.get(core, '?')) + tuple(c[0] for c in cells) + (sum(c[1] for c in cells),)))
+        print(
+            '%-6s %-7s %-12s %-12s %-12s %8d'
+            % ((core, pythons.get(core, '?')) + tuple(c[0] for c in cells) + (sum(c[1] for c in cells),))
+        )
 
 
 def main(argv):

@@ -45,9 +45,15 @@ def parse_args(argv):
     """Command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--new-seconds', type=float, default=0.2, help='time a simulated snapshot stays new')
-    parser.add_argument('--progress-seconds', type=float, default=0.6, help='time a simulated snapshot stays in-progress')
-    parser.add_argument('--integration-config', action='store_true', help='write tests/integration/integration_config.yml')
-    parser.add_argument('--summary', action='store_true', help='print the requests made and the snapshots held afterwards')
+    parser.add_argument(
+        '--progress-seconds', type=float, default=0.6, help='time a simulated snapshot stays in-progress'
+    )
+    parser.add_argument(
+        '--integration-config', action='store_true', help='write tests/integration/integration_config.yml'
+    )
+    parser.add_argument(
+        '--summary', action='store_true', help='print the requests made and the snapshots held afterwards'
+    )
     parser.add_argument('--again', action='store_true', help='run the command a second time against the same simulator')
     parser.add_argument('--explain', action='store_true', help='end with what happened and what to try next')
     parser.add_argument('command', nargs='+', help='the command to run (after --)')
@@ -64,7 +70,10 @@ def print_summary(sim, title):
         print('      %3d x %s' % (count, line))
     print('==> snapshots now held by the simulated account:')
     for snap in sim.snapshots():
-        print('      %-36s %-12s instance %s' % (snap.get('name'), snap.get('status'), snap.get('hostname') or snap.get('instance_id')))
+        print(
+            '      %-36s %-12s instance %s'
+            % (snap.get('name'), snap.get('status'), snap.get('hostname') or snap.get('instance_id'))
+        )
 
 
 EXPLANATION = """
@@ -89,7 +98,10 @@ EXPLANATION = """
 def print_explanation(sim, token, command):
     """make demo's last words: what ran against what, what was taken, what to read next."""
     snaps = sim.snapshots()
-    taken = '\n      '.join('%s of %s' % (s.get('name'), s.get('hostname') or s.get('instance_id')) for s in snaps) or 'none'
+    taken = (
+        '\n      '.join('%s of %s' % (s.get('name'), s.get('hostname') or s.get('instance_id')) for s in snaps)
+        or 'none'
+    )
     print(EXPLANATION.format(url=sim.url, token=token, count=len(snaps), taken=taken, export=export_line(command)))
 
 
@@ -110,7 +122,10 @@ def main(argv):
     args = parse_args(argv)
     token = 'sim-' + secrets.token_hex(8)
     with Simulator(token=token, new_seconds=args.new_seconds, progress_seconds=args.progress_seconds) as sim:
-        print('==> Civo API simulator at %s (snapshots: new %s s, in-progress %s s)' % (sim.url, args.new_seconds, args.progress_seconds))
+        print(
+            '==> Civo API simulator at %s (snapshots: new %s s, in-progress %s s)'
+            % (sim.url, args.new_seconds, args.progress_seconds)
+        )
         if args.integration_config:
             with open(os.path.join('tests', 'integration', 'integration_config.yml'), 'w', encoding='utf-8') as handle:
                 handle.write(INTEGRATION_CONFIG % (sim.url, token))

@@ -59,7 +59,9 @@ def read_text(relpath):
 def fragment_doc():
     """The DOCUMENTATION of the shared doc fragment (plugins/doc_fragments/civo.py), read without running the file."""
     for node in ast.walk(ast.parse(read_text(os.path.join('plugins', 'doc_fragments', 'civo.py')))):
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == 'DOCUMENTATION' for t in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == 'DOCUMENTATION' for t in node.targets
+        ):
             return yaml.safe_load(ast.literal_eval(node.value))
     raise AssertionError('plugins/doc_fragments/civo.py has no DOCUMENTATION')
 
@@ -68,6 +70,7 @@ def shared_option_spec():
     """connection_argument_spec() of the collection under test as {option: {type, default, env}}."""
     # pylint: disable-next=import-outside-toplevel
     from ansible_collections.civo.cloud.plugins.module_utils.client import connection_argument_spec
+
     spec = {}
     for name, opt in connection_argument_spec().items():
         fallback = opt.get('fallback') or (None, [])

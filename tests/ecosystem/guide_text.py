@@ -33,7 +33,7 @@ def code_blocks(guide):
             continue
         indent = len(directive.group(1))
         body = []
-        for following in lines[index + 1:]:
+        for following in lines[index + 1 :]:
             if following.strip() and len(following) - len(following.lstrip()) <= indent:
                 break
             body.append(following)
@@ -61,12 +61,21 @@ def console_commands(block_text):
 
 def guide_commands(guide):
     """Every console command of a guide, in order."""
-    return [command for block in code_blocks(guide) if block.language == 'console' for command in console_commands(block.text)]
+    return [
+        command
+        for block in code_blocks(guide)
+        if block.language == 'console'
+        for command in console_commands(block.text)
+    ]
 
 
 def guide_command(guide, starts_with, containing=''):
     """The one console command of a guide that starts with `starts_with` (and holds `containing`)."""
-    found = [command for command in guide_commands(guide) if command.text.startswith(starts_with) and containing in command.text]
+    found = [
+        command
+        for command in guide_commands(guide)
+        if command.text.startswith(starts_with) and containing in command.text
+    ]
     assert len(found) == 1, found
     return found[0]
 
@@ -80,8 +89,16 @@ class Shell:
         self.log_path = log_path
         self._log = open(log_path, 'w', encoding='utf-8')  # pylint: disable=consider-using-with
         # A session of its own: close() stops the background commands too (same process group, no job control).
-        self._bash = subprocess.Popen(['bash', '--noprofile', '--norc'], stdin=subprocess.PIPE, stdout=self._log,  # pylint: disable=consider-using-with
-                                      stderr=subprocess.STDOUT, cwd=cwd, env=env, text=True, start_new_session=True)
+        self._bash = subprocess.Popen(
+            ['bash', '--noprofile', '--norc'],
+            stdin=subprocess.PIPE,
+            stdout=self._log,  # pylint: disable=consider-using-with
+            stderr=subprocess.STDOUT,
+            cwd=cwd,
+            env=env,
+            text=True,
+            start_new_session=True,
+        )
         self._count = 0
 
     def log(self):
@@ -108,7 +125,7 @@ class Shell:
         self._bash.stdin.write('%s\nprintf "\\n%s%%s\\n" "$?"\n' % (command, marker))
         self._bash.stdin.flush()
         match = self.wait_for('^%s(\\d+)$' % marker, timeout)
-        return int(match.group(1)), self.log()[began:match.start()], time.time() - start
+        return int(match.group(1)), self.log()[began : match.start()], time.time() - start
 
     def close(self):
         """End the session and every process it started."""

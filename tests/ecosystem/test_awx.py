@@ -3,9 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The AWX files: the credential type is valid for AWX, the guide shows it as it is, and the environment it injects runs
-the job's playbook docs/awx/nightly_snapshots.yml against the simulator, also under ansible-runner as AWX runs it: snapshots
-taken, a re-run changes nothing, rotation keeps seven, a failing night keeps the last complete backup, the token stays out
-of the job output."""
+the job's playbook docs/awx/nightly_snapshots.yml against the simulator, also under ansible-runner as AWX runs it:
+snapshots taken, a re-run changes nothing, rotation keeps seven, a failing night keeps the last complete backup, the
+token stays out of the job output."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -24,7 +24,18 @@ from collection_facts import load_yaml, read_text, shared_option_spec
 from collection_under_test import REPO_ROOT
 
 # AWX's rules for a custom credential type (awx/main/fields.py: CredentialTypeInputField, CredentialTypeInjectorField).
-AWX_FIELD_KEYS = {'id', 'label', 'type', 'format', 'choices', 'help_text', 'multiline', 'secret', 'ask_at_runtime', 'default'}
+AWX_FIELD_KEYS = {
+    'id',
+    'label',
+    'type',
+    'format',
+    'choices',
+    'help_text',
+    'multiline',
+    'secret',
+    'ask_at_runtime',
+    'default',
+}
 AWX_NAME_PATTERN = re.compile(r'^[a-zA-Z_]+[a-zA-Z0-9_]*$')
 DEFINITION = 'docs/awx/civo_credential_type.yml'
 PLAYBOOK = 'docs/awx/nightly_snapshots.yml'
@@ -43,7 +54,9 @@ def credential_type_problems(definition):
         problems.append('a custom credential type must be of kind cloud or net, not %r' % definition.get('kind'))
     inputs, injectors = definition.get('inputs') or {}, definition.get('injectors') or {}
     if set(inputs) - {'fields', 'required'}:
-        problems.append('inputs may only have fields and required, not %s' % sorted(set(inputs) - {'fields', 'required'}))
+        problems.append(
+            'inputs may only have fields and required, not %s' % sorted(set(inputs) - {'fields', 'required'})
+        )
     ids = []
     for field in inputs.get('fields', []):
         if not {'id', 'label'} <= set(field) or set(field) - AWX_FIELD_KEYS:
@@ -51,13 +64,18 @@ def credential_type_problems(definition):
         if not AWX_NAME_PATTERN.match(str(field.get('id', ''))) or field.get('id') == 'tower' or field.get('id') in ids:
             problems.append('input field id %r is invalid, reserved or repeated' % field.get('id'))
         if field.get('type', 'string') not in ('string', 'boolean'):
-            problems.append('input field %s has type %r (string or boolean only)' % (field.get('id'), field.get('type')))
+            problems.append(
+                'input field %s has type %r (string or boolean only)' % (field.get('id'), field.get('type'))
+            )
         ids.append(field.get('id'))
     for required in inputs.get('required', []):
         if required not in ids:
             problems.append('required input %r is not a field' % required)
     if set(injectors) - {'env', 'extra_vars', 'file'}:
-        problems.append('injectors may only be env, extra_vars and file, not %s' % sorted(set(injectors) - {'env', 'extra_vars', 'file'}))
+        problems.append(
+            'injectors may only be env, extra_vars and file, not %s'
+            % sorted(set(injectors) - {'env', 'extra_vars', 'file'})
+        )
     strict = sandbox.ImmutableSandboxedEnvironment(undefined=StrictUndefined)
     for kind, templates in injectors.items():
         for key, template in (templates or {}).items():
@@ -76,12 +94,17 @@ def credential_type_problems(definition):
 def render_injected_env(definition, inputs):
     """The environment a job gets from a credential with these inputs (as AWX renders env injectors)."""
     renderer = sandbox.ImmutableSandboxedEnvironment()  # AWX renders with the default Undefined: empty fields give ''
-    return dict((key, renderer.from_string(template).render(**inputs)) for key, template in definition['injectors'].get('env', {}).items())
+    return dict(
+        (key, renderer.from_string(template).render(**inputs))
+        for key, template in definition['injectors'].get('env', {}).items()
+    )
 
 
 def guide_shows(definition):
     """Whether a YAML code block of guide_awx.rst is exactly the credential type file."""
-    for match in re.finditer(r'^\.\. code-block:: yaml\n\n((?:[ ]{2}.*\n|\n)+)', read_text('docs/docsite/rst/guide_awx.rst'), re.MULTILINE):
+    for match in re.finditer(
+        r'^\.\. code-block:: yaml\n\n((?:[ ]{2}.*\n|\n)+)', read_text('docs/docsite/rst/guide_awx.rst'), re.MULTILINE
+    ):
         try:
             if yaml.safe_load(re.sub(r'^  ', '', match.group(1), flags=re.MULTILINE)) == definition:
                 return True
@@ -100,7 +123,9 @@ def run_nightly(ansible_cli, env, extra, expect_rc=0):
 
 def injected_env(simulator, ansible_cli):
     """The job environment of a credential with a token and the simulator's URL and no region, injected as AWX would."""
-    return ansible_cli.env(**render_injected_env(load_yaml(DEFINITION), {'civo_token': simulator.token, 'civo_api_url': simulator.url}))
+    return ansible_cli.env(
+        **render_injected_env(load_yaml(DEFINITION), {'civo_token': simulator.token, 'civo_api_url': simulator.url})
+    )
 
 
 def instance_ids():
@@ -113,15 +138,26 @@ def instance_ids():
 def seed_complete_backups(simulator, hostname, ages_days):
     """Complete nightly backups of `hostname` as the job names them, one per age (days before now)."""
     now = time.time()
-    simulator.add_snapshots([{
-        'name': 'nightly-%s-%s' % (hostname, time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(now - days * 86400))),
-        'instance_id': instance_ids()[hostname], 'hostname': hostname, 'status': 'complete',
-        'requested_at': now - days * 86400, 'completed_at': now - days * 86400 + 60} for days in ages_days])
+    simulator.add_snapshots(
+        [
+            {
+                'name': 'nightly-%s-%s' % (hostname, time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(now - days * 86400))),
+                'instance_id': instance_ids()[hostname],
+                'hostname': hostname,
+                'status': 'complete',
+                'requested_at': now - days * 86400,
+                'completed_at': now - days * 86400 + 60,
+            }
+            for days in ages_days
+        ]
+    )
 
 
 def held(simulator, hostname):
     """{name: status} of the nightly snapshots of one instance."""
-    return dict((s['name'], s['status']) for s in simulator.snapshots() if s['name'].startswith('nightly-%s-' % hostname))
+    return dict(
+        (s['name'], s['status']) for s in simulator.snapshots() if s['name'].startswith('nightly-%s-' % hostname)
+    )
 
 
 def test_credential_type_is_valid_for_awx():
@@ -143,7 +179,9 @@ def test_nightly_job_takes_snapshots_and_a_rerun_changes_nothing(simulator, ansi
     assert run_nightly(ansible_cli, env, NIGHT).get('changed', 0) >= 1
     first = dict((host, held(simulator, host)) for host in NIGHT['nightly_instances'])
     assert [h for h, snaps in first.items() if list(snaps.values()) != ['complete']] == [], first
-    assert [n for snaps in first.values() for n in snaps if not UNIQUE_NAME.match(n)] == [], 'names must be unique per run'
+    assert [n for snaps in first.values() for n in snaps if not UNIQUE_NAME.match(n)] == [], (
+        'names must be unique per run'
+    )
     assert run_nightly(ansible_cli, env, NIGHT).get('changed') == 0, 'a second run the same night changes nothing'
     assert dict((host, held(simulator, host)) for host in NIGHT['nightly_instances']) == first
 
@@ -172,16 +210,25 @@ def test_nightly_job_under_ansible_runner_keeps_the_token_out_of_the_job_output(
     """As AWX runs a job: ansible-runner, a private data dir, the credential's environment. The token must not be in
     any job event or in stdout; ansible-runner writes it (with the whole environment) to artifacts/<ident>/command."""
     import ansible_runner  # pylint: disable=import-outside-toplevel  # only this test needs it
+
     simulator.reset(new_seconds=0.3, progress_seconds=0.7)
     private = tmp_path / 'job'
     (private / 'project').mkdir(parents=True)
     shutil.copy2(os.path.join(REPO_ROOT, PLAYBOOK), str(private / 'project'))
     changed = []
     for ident in ('night-1', 'night-2'):
-        run = ansible_runner.run(private_data_dir=str(private), playbook='nightly_snapshots.yml', ident=ident, quiet=True,
-                                 envvars=injected_env(simulator, ansible_cli), extravars=NIGHT, suppress_env_files=True,
-                                 rotate_artifacts=1)
-        # Read now: rotate_artifacts deletes this job's artifacts (where events and stdout are read from) at the next one.
+        run = ansible_runner.run(
+            private_data_dir=str(private),
+            playbook='nightly_snapshots.yml',
+            ident=ident,
+            quiet=True,
+            envvars=injected_env(simulator, ansible_cli),
+            extravars=NIGHT,
+            suppress_env_files=True,
+            rotate_artifacts=1,
+        )
+        # Read now: rotate_artifacts deletes this job's artifacts (where events and stdout are read from) at the next
+        # one.
         stdout, events = run.stdout.read(), json.dumps(list(run.events))
         assert run.rc == 0, stdout[-6000:]
         assert simulator.token not in stdout and simulator.token not in events
@@ -192,5 +239,9 @@ def test_nightly_job_under_ansible_runner_keeps_the_token_out_of_the_job_output(
     # ... rotate_artifacts=1: only the last job's artifacts are kept, and they still hold the token in `command`.
     artifacts = private / 'artifacts'
     assert sorted(p.name for p in artifacts.iterdir()) == ['night-2']
-    holding = sorted(str(p.relative_to(artifacts)) for p in artifacts.rglob('*') if p.is_file() and simulator.token in p.read_text(errors='replace'))
+    holding = sorted(
+        str(p.relative_to(artifacts))
+        for p in artifacts.rglob('*')
+        if p.is_file() and simulator.token in p.read_text(errors='replace')
+    )
     assert holding == ['night-2/command'], holding

@@ -33,7 +33,7 @@ def option_blocks(text):
         match = re.match(r'^[-=] (\S+)', line)
         if match:
             current = match.group(1)
-            blocks[current] = [line[2 + len(current):]]
+            blocks[current] = [line[2 + len(current) :]]
         elif current:
             blocks[current].append(line)
     return dict((name, ' '.join(' '.join(lines).split())) for name, lines in blocks.items())
@@ -51,7 +51,11 @@ def rendering_problems(name, text, options):
     spec = shared_option_spec()
     version_added = dict((opt, str(doc.get('version_added', ''))) for opt, doc in fragment_doc()['options'].items())
     blocks = option_blocks(text)
-    problems = ['option %s is shown without a type' % opt for opt in sorted(blocks) if not re.search(r'\btype: \w+', blocks[opt])]
+    problems = [
+        'option %s is shown without a type' % opt
+        for opt in sorted(blocks)
+        if not re.search(r'\btype: \w+', blocks[opt])
+    ]
     for opt, want in sorted(spec.items()):
         block, doc = blocks.get(opt), options.get(opt, {})
         if block is None or not doc:
@@ -59,12 +63,20 @@ def rendering_problems(name, text, options):
             continue
         if 'type: %s' % want['type'] not in block or doc.get('type') != want['type']:
             problems.append('%s should be shown with type %s' % (opt, want['type']))
-        if want['default'] is not None and ('default: %s' % doc_value(want['default']) not in block or doc.get('default') != want['default']):
+        if want['default'] is not None and (
+            'default: %s' % doc_value(want['default']) not in block or doc.get('default') != want['default']
+        ):
             problems.append('%s should be shown with default %s' % (opt, doc_value(want['default'])))
-        problems.extend('%s falls back to %s, which its documentation does not name' % (opt, var) for var in want['env'] if var not in block)
+        problems.extend(
+            '%s falls back to %s, which its documentation does not name' % (opt, var)
+            for var in want['env']
+            if var not in block
+        )
         added = version_added.get(opt)
         if not added or 'added in: version %s of %s.%s' % (added, NAMESPACE, NAME) not in block:
-            problems.append('%s should be shown as added in version %s' % (opt, added or '(missing in the doc fragment)'))
+            problems.append(
+                '%s should be shown as added in version %s' % (opt, added or '(missing in the doc fragment)')
+            )
     return ['%s: %s' % (fqcn(name), problem) for problem in problems]
 
 

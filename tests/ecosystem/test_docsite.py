@@ -21,10 +21,20 @@ def test_docsite_builds_with_every_module_and_guide(ansible_cli, tmp_path):
     os.mkdir(dest)
     assert build_docsite(dest, run=ansible_cli.run) is None
     html = os.path.join(dest, 'build', 'html')
-    guides = [entry for section in (load_yaml('docs/docsite/extra-docs.yml') or {}).get('sections', []) for entry in section.get('toctree', [])]
-    expected = ['index.html'] + ['%s_module.html' % name for name in modules()] + [os.path.join('docsite', '%s.html' % g) for g in guides]
+    guides = [
+        entry
+        for section in (load_yaml('docs/docsite/extra-docs.yml') or {}).get('sections', [])
+        for entry in section.get('toctree', [])
+    ]
+    expected = (
+        ['index.html']
+        + ['%s_module.html' % name for name in modules()]
+        + [os.path.join('docsite', '%s.html' % g) for g in guides]
+    )
     assert [page for page in expected if not os.path.isfile(os.path.join(html, page))] == []
     with open(os.path.join(html, 'index.html'), encoding='utf-8') as handle:
         index = handle.read()
-    assert [g for g in guides if 'docsite/%s.html' % g not in index] == [], 'the collection index does not link these guides'
+    assert [g for g in guides if 'docsite/%s.html' % g not in index] == [], (
+        'the collection index does not link these guides'
+    )
     assert len(glob.glob(os.path.join(html, '**', '*.html'), recursive=True)) >= len(expected)

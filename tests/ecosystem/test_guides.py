@@ -57,7 +57,8 @@ def recaps(output):
 
 def make_clone(path):
     """The tree under test at `path` as a git repository of its own (the demo targets copy what git lists), like a fresh
-    clone, with the repository's setup done: its tool virtualenv .venv is this test's (make venv finds it up to date)."""
+    clone, with the repository's setup done: its tool virtualenv .venv is this test's (make venv finds it up to
+    date)."""
     shutil.copytree(REPO_ROOT, path, ignore=shutil.ignore_patterns('.build', 'tests/output', '__pycache__'))
     for command in (['git', 'init', '-q'], ['git', 'add', '-A']):
         subprocess.run(command, cwd=path, check=True)
@@ -80,20 +81,38 @@ def collection_clone(tmp_path_factory):
 
 
 # The commands of ansible-core: a reader who installed it (README.md) has them, and nothing else of this virtualenv.
-ANSIBLE_CORE_COMMANDS = ('ansible', 'ansible-config', 'ansible-doc', 'ansible-galaxy', 'ansible-inventory',
-                         'ansible-playbook', 'ansible-vault')
+ANSIBLE_CORE_COMMANDS = (
+    'ansible',
+    'ansible-config',
+    'ansible-doc',
+    'ansible-galaxy',
+    'ansible-inventory',
+    'ansible-playbook',
+    'ansible-vault',
+)
 
 
 def newcomer_env(home=None, ansible_bin=None, **extra):
     """The environment of a newcomer's shell: this machine's, without Ansible, Molecule, this test's ANSIBLE_* or
     CIVO_* settings or virtualenv; with `ansible_bin` (a folder of ansible-core's commands) on PATH, and a HOME of its
     own (no collection installed in ~/.ansible) when `home` is given."""
-    env = dict((key, value) for key, value in os.environ.items()
-               if not key.startswith(('ANSIBLE_', 'CIVO_', 'MOLECULE_', 'VIRTUAL_ENV', 'PYTHON')))
-    path = [folder for folder in env.get('PATH', '').split(os.pathsep)
-            if folder and not any(os.path.exists(os.path.join(folder, tool)) for tool in ('ansible-doc', 'molecule'))]
-    env.update(PATH=os.pathsep.join(([ansible_bin] if ansible_bin else []) + path), NO_COLOR='1', ANSIBLE_NOCOLOR='1',
-               ANSIBLE_FORCE_COLOR='0', PY_COLORS='0')
+    env = dict(
+        (key, value)
+        for key, value in os.environ.items()
+        if not key.startswith(('ANSIBLE_', 'CIVO_', 'MOLECULE_', 'VIRTUAL_ENV', 'PYTHON'))
+    )
+    path = [
+        folder
+        for folder in env.get('PATH', '').split(os.pathsep)
+        if folder and not any(os.path.exists(os.path.join(folder, tool)) for tool in ('ansible-doc', 'molecule'))
+    ]
+    env.update(
+        PATH=os.pathsep.join(([ansible_bin] if ansible_bin else []) + path),
+        NO_COLOR='1',
+        ANSIBLE_NOCOLOR='1',
+        ANSIBLE_FORCE_COLOR='0',
+        PY_COLORS='0',
+    )
     if home:
         # The Makefile finds its Pythons under `pyenv root`, which follows HOME unless PYENV_ROOT says otherwise.
         if shutil.which('pyenv'):
@@ -115,9 +134,16 @@ def ansible_core_bin(folder):
 def run_make(ansible_cli, clone, *args):
     """make ARGS in the clone, the demo's virtualenv being this one; asserts success, returns what a terminal would show
     (stdout and stderr, where Ansible writes its warnings, in the order written)."""
-    done = subprocess.run(['make', '--no-print-directory', 'CELL_VENV=%s' % VENV] + list(args), cwd=clone,
-                          env=ansible_cli.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900,
-                          check=False)
+    done = subprocess.run(
+        ['make', '--no-print-directory', 'CELL_VENV=%s' % VENV] + list(args),
+        cwd=clone,
+        env=ansible_cli.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout[-6000:]
     return done.stdout
 
@@ -131,25 +157,35 @@ def demo(ansible_cli, clone):
 def test_make_demo_runs_twice_and_says_what_happened(demo):
     output = demo
     assert recaps(output) == [1, 0], 'the first run takes the snapshots in one changed task, the second changes nothing'
-    explained = output[output.index('==> What happened'):]
+    explained = output[output.index('==> What happened') :]
     taken = re.findall(r'^\s+(backup-\S+) of (\S+)$', explained, re.MULTILINE)
     assert sorted(host for _name, host in taken) == ['db-1', 'web-1'], explained
     words = ' '.join(explained.split())
     assert 'The first run took 2 snapshot(s)' in words and 'not a secret' in words and 'changed=0' in words, words
-    assert [hint for hint in ('ansible-doc civo.cloud.civo_snapshot', 'civo.cloud.snapshot_backup', 'make docs-html',
-                              'Use it in your own playbooks') if hint not in explained] == []
+    assert [
+        hint
+        for hint in (
+            'ansible-doc civo.cloud.civo_snapshot',
+            'civo.cloud.snapshot_backup',
+            'make docs-html',
+            'Use it in your own playbooks',
+        )
+        if hint not in explained
+    ] == []
     assert 'Use it in your own playbooks' in read_text('README.md'), 'the section the demo points to'
 
 
 def test_make_demo_prints_no_warning(demo):
     # ansible-galaxy's about the collections path, Ansible's, the simulator's: a newcomer must meet none, nor the word.
-    assert warnings(demo) == [] and [line for line in demo.splitlines() if re.search(r'warn', line, re.IGNORECASE)] == []
+    assert (
+        warnings(demo) == [] and [line for line in demo.splitlines() if re.search(r'warn', line, re.IGNORECASE)] == []
+    )
 
 
 def try_next_commands(output):
     """The commands of make demo's "Try next": each indented line after that heading, up to two spaces and its
     description."""
-    lines = output[output.index('==> Try next'):].splitlines()[1:]
+    lines = output[output.index('==> Try next') :].splitlines()[1:]
     commands = []
     for line in lines:
         if not line.startswith('    '):
@@ -184,7 +220,7 @@ def readme_section(title):
     text = read_text('README.md')
     start = text.index('## %s\n' % title)
     end = text.find('\n## ', start + 1)
-    return text[start:end if end >= 0 else len(text)]
+    return text[start : end if end >= 0 else len(text)]
 
 
 def requirement_lines(relpath):
@@ -206,16 +242,22 @@ def test_readme_says_what_to_install_and_its_steps_work(demo, clone, simulator, 
     pip = [c for c in commands if re.match(r'^(python3 -m )?pip install ', c)]
     assert len(pip) == 1, commands
     words = shlex.split(pip[0])
-    wanted = dict((r.name, r.specifier) for r in map(Requirement, words[words.index('install') + 1:]))
+    wanted = dict((r.name, r.specifier) for r in map(Requirement, words[words.index('install') + 1 :]))
     declared = [Requirement(line) for line in requirement_lines('requirements.txt')]
-    assert wanted == dict([('ansible-core', SpecifierSet(load_yaml('meta/runtime.yml')['requires_ansible']))] +
-                          [(r.name, r.specifier) for r in declared]), pip[0]
+    assert wanted == dict(
+        [('ansible-core', SpecifierSet(load_yaml('meta/runtime.yml')['requires_ansible']))]
+        + [(r.name, r.specifier) for r in declared]
+    ), pip[0]
     assert 'virtualenv' in section and 'export PATH=' in section, 'the repository\'s virtualenv offered as one way'
 
     # The repository's virtualenv has all of it: the README's pip command finds nothing to install there (no index).
     (tmp_path / 'home').mkdir()
-    env = newcomer_env(home=tmp_path / 'home', ansible_bin=os.path.join(VENV, 'bin'), CIVO_API_URL=simulator.url,
-                       CIVO_TOKEN=simulator.token)
+    env = newcomer_env(
+        home=tmp_path / 'home',
+        ansible_bin=os.path.join(VENV, 'bin'),
+        CIVO_API_URL=simulator.url,
+        CIVO_TOKEN=simulator.token,
+    )
     shell = Shell(clone, env, str(tmp_path / 'session.log'))
     try:
         output, _seconds = run_ok(shell, pip[0] + ' --dry-run --no-index')
@@ -232,8 +274,10 @@ def test_readme_says_what_to_install_and_its_steps_work(demo, clone, simulator, 
         # The README's playbook (twice: with min_interval the second run changes nothing), then the role README's
         # example, as a reader runs them: in a file of their own, with the token exported.
         simulator.reset()
-        playbooks = [('readme.yml', markdown_blocks(section, 'yaml'), 2),
-                     ('role_readme.yml', markdown_blocks(read_text('roles/snapshot_backup/README.md'), 'yaml'), 1)]
+        playbooks = [
+            ('readme.yml', markdown_blocks(section, 'yaml'), 2),
+            ('role_readme.yml', markdown_blocks(read_text('roles/snapshot_backup/README.md'), 'yaml'), 1),
+        ]
         recap_of = {}
         for name, blocks, runs in playbooks:
             assert len(blocks) == 1, (name, blocks)
@@ -256,7 +300,9 @@ def test_readme_layout_names_only_what_is_there():
         paths, contents = [re.findall(r'`([^`]+)`', cell) for cell in row.strip('|').split(' | ', 1)]
         missing += [path for path in paths if not glob.glob(os.path.join(REPO_ROOT, path))]
         # The files and folders a folder's row names in it: `runtime.yml` of `meta/`.
-        named = [n for n in contents if re.match(r'^[\w.-]+(/|\.(ya?ml|py|txt|md))$', n)] if paths[0].endswith('/') else []
+        named = (
+            [n for n in contents if re.match(r'^[\w.-]+(/|\.(ya?ml|py|txt|md))$', n)] if paths[0].endswith('/') else []
+        )
         missing += [paths[0] + name for name in named if not os.path.exists(os.path.join(REPO_ROOT, paths[0], name))]
     assert missing == []
 
@@ -276,7 +322,9 @@ URL_LINE = r'^CIVO_API_URL=(http://127\.0\.0\.1:\d+)$'
 
 def api(url, path, token=None, body=None):
     """One request to the simulator: (HTTP status, headers, parsed JSON body)."""
-    request = urllib.request.Request(url + path, data=None if body is None else json.dumps(body).encode(), method='GET' if body is None else 'POST')
+    request = urllib.request.Request(
+        url + path, data=None if body is None else json.dumps(body).encode(), method='GET' if body is None else 'POST'
+    )
     if token:
         request.add_header('Authorization', 'bearer ' + token)
     try:
@@ -289,9 +337,11 @@ def api(url, path, token=None, body=None):
 def guide_instance_table(guide):
     """The guide's table of the simulated account as {hostname: (region, disk in GB)}."""
     text = read_text(guide)
-    table = text[text.index('.. list-table::'):text.index('``--seed FILE``')]
+    table = text[text.index('.. list-table::') : text.index('``--seed FILE``')]
     rows = re.findall(r'^  \* - (.+)\n    - ``(\w+)``\n    - (\d+) GB$', table, re.MULTILINE)
-    return dict((host, (region, int(disk))) for hosts, region, disk in rows for host in re.findall(r'``([^`]+)``', hosts))
+    return dict(
+        (host, (region, int(disk))) for hosts, region, disk in rows for host in re.findall(r'``([^`]+)``', hosts)
+    )
 
 
 def run_ok(shell, command, **kwargs):
@@ -309,10 +359,14 @@ def guide_shell(collection_clone, artifact, tmp_path):
     of the collection: MOLECULE_EPHEMERAL_DIRECTORY keeps this run's apart from a run at the same time."""
     tmpdir = tmp_path / 'tmp'
     tmpdir.mkdir()
-    env = newcomer_env(ansible_bin=ansible_core_bin(str(tmp_path / 'bin')), TMPDIR=str(tmpdir),
-                       ANSIBLE_COLLECTIONS_PATH=artifact.collections_path,
-                       MOLECULE_EPHEMERAL_DIRECTORY=str(tmp_path / 'molecule'),
-                       ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false')
+    env = newcomer_env(
+        ansible_bin=ansible_core_bin(str(tmp_path / 'bin')),
+        TMPDIR=str(tmpdir),
+        ANSIBLE_COLLECTIONS_PATH=artifact.collections_path,
+        MOLECULE_EPHEMERAL_DIRECTORY=str(tmp_path / 'molecule'),
+        ANSIBLE_LOCALHOST_WARNING='false',
+        ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+    )
     shell = Shell(collection_clone, env, str(tmp_path / 'session.log'))
     yield shell
     shell.close()
@@ -321,7 +375,9 @@ def guide_shell(collection_clone, artifact, tmp_path):
 def test_simulator_guide_commands_do_what_it_says(guide_shell, collection_clone):
     commands = guide_commands(SIMULATOR_GUIDE)
     starting = [c for c in commands if c.text.endswith('&')]
-    assert len(starting) == 1 and commands.index(starting[0]) == 1, 'the guide starts the simulator in its second command'
+    assert len(starting) == 1 and commands.index(starting[0]) == 1, (
+        'the guide starts the simulator in its second command'
+    )
     start, export = commands[:2], commands[2]
 
     # Start the simulator: it prints the URL (as the guide shows it, another port) and writes it to the URL file.
@@ -335,12 +391,16 @@ def test_simulator_guide_commands_do_what_it_says(guide_shell, collection_clone)
     # The simulator is in every installed copy, under the path ansible-galaxy collection list prints.
     listed, _seconds = run_ok(guide_shell, 'ansible-galaxy collection list civo.cloud')
     collections_path = re.search(r'^# (/\S+)$', listed, re.MULTILINE).group(1)
-    assert os.path.isfile(os.path.join(collections_path, 'civo', 'cloud', 'tests', 'simulator', 'civo_simulator.py')), listed
+    assert os.path.isfile(os.path.join(collections_path, 'civo', 'cloud', 'tests', 'simulator', 'civo_simulator.py')), (
+        listed
+    )
 
     # The simulated account and its timing are the guide's.
     status, _headers, instances = api(url, '/v2/instances?per_page=100', token='sim-token')
     assert status == 200
-    assert dict((i['hostname'], (i['region'], i['disk_gb'])) for i in instances['items']) == guide_instance_table(SIMULATOR_GUIDE)
+    assert dict((i['hostname'], (i['region'], i['disk_gb'])) for i in instances['items']) == guide_instance_table(
+        SIMULATOR_GUIDE
+    )
     config = api(url, '/_sim/config')[2]
     assert (config['new_seconds'], config['progress_seconds']) == (1.0, 3.0), config
 
@@ -356,12 +416,17 @@ def test_simulator_guide_commands_do_what_it_says(guide_shell, collection_clone)
     assert recaps(first) == [1] and recaps(second) == [0], first + second
     snapshots = api(url, '/v2/snapshots', token='sim-token')[2]
     assert sorted((s['name'], s['status']) for s in snapshots) == [('try-db-1', 'complete'), ('try-web-1', 'complete')]
-    # Each snapshot is waited for until the poll after 4.75 s (the one after 4 s of simulated work), one after the other.
+    # Each snapshot is waited for until the poll after 4.75 s (the one after 4 s of simulated work), one after the
+    # other.
     log = api(url, '/_sim/log')[2]
-    started = [entry['time'] for entry in log if entry['method'] == 'PUT' and entry['path'].startswith('/v2/snapshots/try-')]
+    started = [
+        entry['time'] for entry in log if entry['method'] == 'PUT' and entry['path'].startswith('/v2/snapshots/try-')
+    ]
     assert len(started) == 2 and started[1] - started[0] >= 4.75, started
     assert first_seconds - second_seconds >= 8, 'the guide: about 10 s more than the second run (%.1f s, %.1f s)' % (
-        first_seconds, second_seconds)
+        first_seconds,
+        second_seconds,
+    )
 
     # A Molecule scenario by hand, as the guide runs it in that shell: ansible-core is installed, Molecule is not.
     assert guide_shell.run('command -v molecule')[0] != 0, 'the reader has no Molecule of their own'
@@ -379,15 +444,23 @@ def test_simulator_guide_commands_do_what_it_says(guide_shell, collection_clone)
         return output
 
     control('"status": 503')
-    retried = run_ok(guide_shell, "ansible localhost -m civo.cloud.civo_snapshot -a 'name=rehearse-503 instance=web-2 wait=false'")[0]
+    retried = run_ok(
+        guide_shell, "ansible localhost -m civo.cloud.civo_snapshot -a 'name=rehearse-503 instance=web-2 wait=false'"
+    )[0]
     assert 'CHANGED' in retried and '"retried_requests"' in retried, retried
-    statuses = [e['status'] for e in api(url, '/_sim/log')[2] if e['method'] == 'PUT' and e['path'] == '/v2/snapshots/rehearse-503']
+    statuses = [
+        e['status']
+        for e in api(url, '/_sim/log')[2]
+        if e['method'] == 'PUT' and e['path'] == '/v2/snapshots/rehearse-503'
+    ]
     assert statuses[:3] == [503, 503, 200], statuses
 
     control('fail_names')
     failed = guide_shell.run("ansible localhost -m civo.cloud.civo_snapshot -a 'name=doomed-1 instance=web-2'")
     assert failed[0] != 0 and 'FAILED' in failed[1], failed[1]
-    assert [s['status'] for s in api(url, '/v2/snapshots', token='sim-token')[2] if s['name'] == 'doomed-1'] == ['failed']
+    assert [s['status'] for s in api(url, '/v2/snapshots', token='sim-token')[2] if s['name'] == 'doomed-1'] == [
+        'failed'
+    ]
 
     control('rate_limit')
     answers = [api(url, '/v2/instances', token='sim-token') for _request in range(51)]
@@ -396,7 +469,10 @@ def test_simulator_guide_commands_do_what_it_says(guide_shell, collection_clone)
     request_log = control('/_sim/log"')
     assert '/v2/snapshots/rehearse-503' in request_log and 'sim-token' not in request_log, request_log[-2000:]
     control('/_sim/reset')
-    assert api(url, '/v2/snapshots', token='sim-token')[:1] == (200,) and api(url, '/v2/snapshots', token='sim-token')[2] == []
+    assert (
+        api(url, '/v2/snapshots', token='sim-token')[:1] == (200,)
+        and api(url, '/v2/snapshots', token='sim-token')[2] == []
+    )
 
     # Stop the simulator with kill: it is gone.
     run_ok(guide_shell, 'kill %1 && wait')
@@ -406,8 +482,9 @@ def test_simulator_guide_commands_do_what_it_says(guide_shell, collection_clone)
 
 def test_runbook_guide_shows_the_restore_playbook_the_integration_tests_run():
     tested = read_text('tests/integration/targets/civo_snapshot_restore/files/upgrade_with_restore.yml')
-    assert tested in [block.text for block in code_blocks('docs/docsite/rst/guide_runbooks.rst')], \
+    assert tested in [block.text for block in code_blocks('docs/docsite/rst/guide_runbooks.rst')], (
         'the guide must show this playbook exactly (antsibull-docs copies only the guides, so no literalinclude)'
+    )
 
 
 EE_DEFINITION = 'docs/awx/execution-environment.yml'
@@ -419,8 +496,17 @@ def test_ee_definition_says_where_ansible_builder_finds_the_requirements(artifac
     # Every file the comments name is there: beside the definition or in the collection.
     named = set(re.findall(r'(?<![\w/.-])((?:[\w-]+/)*[\w-]+\.(?:txt|ya?ml))\b', comments))
     named.discard(os.path.basename(EE_DEFINITION))
-    assert named and [f for f in named if not any(os.path.isfile(os.path.join(REPO_ROOT, folder, f))
-                                                  for folder in ('', os.path.dirname(EE_DEFINITION)))] == [], named
+    assert (
+        named
+        and [
+            f
+            for f in named
+            if not any(
+                os.path.isfile(os.path.join(REPO_ROOT, folder, f)) for folder in ('', os.path.dirname(EE_DEFINITION))
+            )
+        ]
+        == []
+    ), named
     # The requirements file they name is the one ansible-builder's introspection reads from the installed collection,
     # and they name what it lists.
     assert 'requirements.txt' in named, named
@@ -428,8 +514,16 @@ def test_ee_definition_says_where_ansible_builder_finds_the_requirements(artifac
     assert [r for r in declared if Requirement(r).name not in comments] == [], (declared, comments)
     introspect = os.path.join(os.path.dirname(ansible_builder.__file__), '_target_scripts', 'introspect.py')
     pip_txt = str(tmp_path / 'pip.txt')
-    done = ansible_cli.run(sys.executable, introspect, 'introspect', artifact.collections_path, '--write-pip', pip_txt,
-                           '--write-bindep', str(tmp_path / 'bindep.txt'))
+    done = ansible_cli.run(
+        sys.executable,
+        introspect,
+        'introspect',
+        artifact.collections_path,
+        '--write-pip',
+        pip_txt,
+        '--write-bindep',
+        str(tmp_path / 'bindep.txt'),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     with open(pip_txt, encoding='utf-8') as handle:
         found = [line.strip() for line in handle if 'civo.cloud' in line]

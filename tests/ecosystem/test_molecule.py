@@ -17,8 +17,13 @@ import pytest
 from collection_facts import NAME, NAMESPACE, load_yaml
 from collection_under_test import REPO_ROOT
 
-SCENARIOS = sorted(os.path.basename(os.path.dirname(p)) for p in glob.glob(os.path.join(REPO_ROOT, 'extensions', 'molecule', '*', 'molecule.yml')))
-INSTALLED_COPY = os.path.join(os.path.expanduser('~'), '.ansible', 'collections', 'ansible_collections', NAMESPACE, NAME)
+SCENARIOS = sorted(
+    os.path.basename(os.path.dirname(p))
+    for p in glob.glob(os.path.join(REPO_ROOT, 'extensions', 'molecule', '*', 'molecule.yml'))
+)
+INSTALLED_COPY = os.path.join(
+    os.path.expanduser('~'), '.ansible', 'collections', 'ansible_collections', NAMESPACE, NAME
+)
 
 
 def installed_copy_mtime():
@@ -34,13 +39,19 @@ def test_there_is_a_default_scenario():
 def test_scenario_passes_against_the_simulator(scenario, simulator, ansible_cli, tmp_path):
     # With prerun on, molecule builds the collection and installs it into ~/.ansible/collections, where later tools
     # would pick it up instead of the copy under test.
-    assert (load_yaml('extensions/molecule/%s/molecule.yml' % scenario) or {}).get('prerun') is False, 'set prerun: false'
+    assert (load_yaml('extensions/molecule/%s/molecule.yml' % scenario) or {}).get('prerun') is False, (
+        'set prerun: false'
+    )
     simulator.reset(new_seconds=0.5, progress_seconds=1.5)
     before = installed_copy_mtime()
     # Molecule keeps a scenario's state under ~/.ansible/tmp/molecule.<hash of the folder name>.<scenario>, the same for
     # every copy of the collection: runs at the same time would share it. Give each run its own.
-    env = ansible_cli.env(CIVO_API_URL=simulator.url, CIVO_TOKEN=simulator.token, MOLECULE_EPHEMERAL_DIRECTORY=str(tmp_path))
+    env = ansible_cli.env(
+        CIVO_API_URL=simulator.url, CIVO_TOKEN=simulator.token, MOLECULE_EPHEMERAL_DIRECTORY=str(tmp_path)
+    )
     done = ansible_cli.run('molecule', 'test', '-s', scenario, env=env)
     assert done.returncode == 0, (done.stdout + done.stderr)[-8000:]
-    assert simulator.stats().get('total', 0) > 0, 'the scenario passed without a single Civo API request: it tests nothing'
+    assert simulator.stats().get('total', 0) > 0, (
+        'the scenario passed without a single Civo API request: it tests nothing'
+    )
     assert installed_copy_mtime() == before, 'molecule installed civo.cloud into ~/.ansible/collections'

@@ -35,7 +35,8 @@ RELEASES = CHANGELOG.get('releases') or {}
 
 
 def plugin_docs(path):
-    """The DOCUMENTATION and RETURN of a plugin file (or the variables of a doc fragment), parsed, without running it."""
+    """The DOCUMENTATION and RETURN of a plugin file (or the variables of a doc fragment), parsed, without running
+    it."""
     docs = {}
     for node in ast.walk(ast.parse(read_text(path))):
         if isinstance(node, ast.Assign):
@@ -63,7 +64,11 @@ def version_added_values(node, where):
 
 def documented_files():
     paths = sorted(glob.glob(os.path.join(REPO_ROOT, 'plugins', '*', '*.py')))
-    return [os.path.relpath(path, REPO_ROOT) for path in paths if '/module_utils/' not in path and not path.endswith('__init__.py')]
+    return [
+        os.path.relpath(path, REPO_ROOT)
+        for path in paths
+        if '/module_utils/' not in path and not path.endswith('__init__.py')
+    ]
 
 
 def every_version_added():
@@ -92,11 +97,20 @@ def released_names(kind):
 
 
 def content_version_added():
-    """[(kind, name, the version_added of the plugin or role itself)] of everything the changelog lists as new content."""
-    content = [('module', name, str(plugin_docs('plugins/modules/%s.py' % name)['DOCUMENTATION']['version_added']))
-               for name in modules()]
-    content += [('role', name, str(load_yaml('roles/%s/meta/argument_specs.yml' % name)['argument_specs']['main']['version_added']))
-                for name in documented_roles()]
+    """[(kind, name, the version_added of the plugin or role itself)] of everything the changelog lists as new
+    content."""
+    content = [
+        ('module', name, str(plugin_docs('plugins/modules/%s.py' % name)['DOCUMENTATION']['version_added']))
+        for name in modules()
+    ]
+    content += [
+        (
+            'role',
+            name,
+            str(load_yaml('roles/%s/meta/argument_specs.yml' % name)['argument_specs']['main']['version_added']),
+        )
+        for name in documented_roles()
+    ]
     for kind in CHANGELOG_PLUGIN_TYPES:
         for path in sorted(glob.glob(os.path.join(REPO_ROOT, 'plugins', kind, '*.py'))):
             doc = plugin_docs(os.path.relpath(path, REPO_ROOT)).get('DOCUMENTATION')
@@ -107,8 +121,9 @@ def content_version_added():
 
 def test_the_user_agent_names_the_version_of_galaxy_yml():
     source = read_text('plugins/module_utils/client.py')
-    assert re.search(r"^COLLECTION_VERSION = '%s'$" % re.escape(GALAXY_VERSION), source, re.MULTILINE), \
+    assert re.search(r"^COLLECTION_VERSION = '%s'$" % re.escape(GALAXY_VERSION), source, re.MULTILINE), (
         'COLLECTION_VERSION in plugins/module_utils/client.py must be %s, the version of galaxy.yml' % GALAXY_VERSION
+    )
 
 
 def test_no_version_added_is_above_the_version_of_galaxy_yml():
@@ -122,25 +137,39 @@ def test_no_version_added_is_above_the_version_of_galaxy_yml():
 def test_every_module_role_and_plugin_is_in_the_changelog_of_the_release_that_added_it(kind, name, added):
     listed_in = released_names(kind).get(name)
     if added in RELEASES:
-        assert listed_in == added, '%s %s says version_added %s, but the changelog of %s does not list it as new (it says %s)' % (
-            kind, name, added, added, listed_in)
+        assert listed_in == added, (
+            '%s %s says version_added %s, but the changelog of %s does not list it as new (it says %s)'
+            % (kind, name, added, added, listed_in)
+        )
     else:
-        assert added == GALAXY_VERSION, '%s %s says version_added %s, which is neither released nor the coming release %s' % (
-            kind, name, added, GALAXY_VERSION)
-        assert listed_in is None, '%s %s is listed as new in %s, but says version_added %s' % (kind, name, listed_in, added)
+        assert added == GALAXY_VERSION, (
+            '%s %s says version_added %s, which is neither released nor the coming release %s'
+            % (kind, name, added, GALAXY_VERSION)
+        )
+        assert listed_in is None, '%s %s is listed as new in %s, but says version_added %s' % (
+            kind,
+            name,
+            listed_in,
+            added,
+        )
 
 
 def test_a_released_version_leaves_no_fragment_unreleased():
     if GALAXY_VERSION not in RELEASES:
         pytest.skip('galaxy.yml names %s, which is not released yet: its fragments wait for it' % GALAXY_VERSION)
     released = set(fragment for release in RELEASES.values() for fragment in release.get('fragments') or [])
-    fragments = set(os.path.basename(path) for path in glob.glob(os.path.join(REPO_ROOT, 'changelogs', 'fragments', '*.y*ml')))
-    assert sorted(fragments - released) == [], 'galaxy.yml names the released %s: release these fragments or bump galaxy.yml' % (
-        GALAXY_VERSION)
+    fragments = set(
+        os.path.basename(path) for path in glob.glob(os.path.join(REPO_ROOT, 'changelogs', 'fragments', '*.y*ml'))
+    )
+    assert sorted(fragments - released) == [], (
+        'galaxy.yml names the released %s: release these fragments or bump galaxy.yml' % (GALAXY_VERSION)
+    )
 
 
 def test_the_changelog_has_every_release_and_the_artifact_its_version(artifact):
     rendered = read_text('CHANGELOG.rst')
-    missing = [number for number in RELEASES if not re.search(r'^v%s$' % re.escape(str(number)), rendered, re.MULTILINE)]
+    missing = [
+        number for number in RELEASES if not re.search(r'^v%s$' % re.escape(str(number)), rendered, re.MULTILINE)
+    ]
     assert missing == [], 'CHANGELOG.rst lacks releases %s: run antsibull-changelog generate' % missing
     assert os.path.basename(artifact.tarball) == 'civo-cloud-%s.tar.gz' % GALAXY_VERSION

@@ -57,8 +57,14 @@ PLAY_HEADER = '''---
 
 
 def env_for(sim=None):
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path(), ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-               ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_NOCOLOR='1', PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
+    env = dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=collections_path(),
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        ANSIBLE_LOCALHOST_WARNING='false',
+        ANSIBLE_NOCOLOR='1',
+        PATH=BIN + os.pathsep + os.environ.get('PATH', ''),
+    )
     if sim:
         env.update(CIVO_API_URL=sim.url, CIVO_TOKEN=sim.token)
     return env
@@ -68,7 +74,14 @@ def env_for(sim=None):
 def test_examples_run_against_the_simulator(module_path, simulator, tmp_path):
     playbook = write_playbook(module_path, str(tmp_path))
     simulator.reset()
-    done = subprocess.run([os.path.join(BIN, 'ansible-playbook'), playbook], env=env_for(simulator), capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [os.path.join(BIN, 'ansible-playbook'), playbook],
+        env=env_for(simulator),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert 'failed=0' in done.stdout
     assert simulator.log(), 'the examples sent no request at all'
@@ -76,6 +89,13 @@ def test_examples_run_against_the_simulator(module_path, simulator, tmp_path):
 
 def test_examples_pass_ansible_lint_production(tmp_path):
     playbooks = [write_playbook(path, str(tmp_path)) for path in MODULES]
-    done = subprocess.run([os.path.join(BIN, 'ansible-lint'), '--profile', 'production', '--offline', '--nocolor'] + playbooks,
-                          cwd=str(tmp_path), env=env_for(), capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [os.path.join(BIN, 'ansible-lint'), '--profile', 'production', '--offline', '--nocolor'] + playbooks,
+        cwd=str(tmp_path),
+        env=env_for(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr

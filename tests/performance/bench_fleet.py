@@ -23,13 +23,13 @@ import time
 import bench_playbooks as pb
 
 PREFIX = 'bench-fleet'
-CIVO_RATE_LIMIT = 50        # requests per window per account (Civo)
-CIVO_RATE_WINDOW = 60.0     # seconds (Civo)
-NOOP_MIN_INTERVAL = '1h'    # every instance was backed up moments before the no-op run
+CIVO_RATE_LIMIT = 50  # requests per window per account (Civo)
+CIVO_RATE_WINDOW = 60.0  # seconds (Civo)
+NOOP_MIN_INTERVAL = '1h'  # every instance was backed up moments before the no-op run
 SNAPSHOT_APIS = ('account', 'instance')
-STEADY_SLACK = 5            # goal: at most 2N + 5 requests a steady-state run
-NOOP_GOAL = 3               # goal: at most 3 requests a no-op run, whatever N
-MODULE_RUNS_GOAL = 10       # goal: at most 10 module runs a run (plus one a minute of waiting)
+STEADY_SLACK = 5  # goal: at most 2N + 5 requests a steady-state run
+NOOP_GOAL = 3  # goal: at most 3 requests a no-op run, whatever N
+MODULE_RUNS_GOAL = 10  # goal: at most 10 module runs a run (plus one a minute of waiting)
 FLEET_ACTIONS = 'civo.cloud.'
 CREATED_STATUSES = (200, 201)
 DELETED_STATUSES = (200, 202, 204)
@@ -60,10 +60,17 @@ class FleetSettings:
         return self.snapshot_seconds / self.time_scale
 
     def as_dict(self):
-        return {'sizes': self.sizes, 'apis': self.apis, 'limits': self.limits, 'time_scale': self.time_scale,
-                'snapshot_seconds': self.snapshot_seconds, 'window_seconds': self.window,
-                'snapshot_wall_seconds': self.snapshot_wall_seconds, 'rate_limit': CIVO_RATE_LIMIT,
-                'noop_min_interval': NOOP_MIN_INTERVAL}
+        return {
+            'sizes': self.sizes,
+            'apis': self.apis,
+            'limits': self.limits,
+            'time_scale': self.time_scale,
+            'snapshot_seconds': self.snapshot_seconds,
+            'window_seconds': self.window,
+            'snapshot_wall_seconds': self.snapshot_wall_seconds,
+            'rate_limit': CIVO_RATE_LIMIT,
+            'noop_min_interval': NOOP_MIN_INTERVAL,
+        }
 
 
 def playbook_timeout(count):
@@ -72,6 +79,7 @@ def playbook_timeout(count):
 
 
 # ------------------------------------------------------------------------------------------------ what a run sent
+
 
 def path_kind(path):
     """'/v2/instances/4b1c.../snapshots' -> '/v2/instances/:id/snapshots'. /v2/snapshots/<name> (the account API
@@ -116,12 +124,21 @@ def tasks_of_run(events, log, end):
         until = starts[number + 1]['time'] if number + 1 < len(starts) else end
         mine = [entry for entry in log if start['time'] <= entry['time'] < until]
         runs = sum(module_runs(event) for event in events if start['time'] <= event['time'] < until)
-        tasks.append({'task': start['task'], 'action': start.get('action'), 'module_runs': runs, 'requests': len(mine),
-                      'by_kind': request_kinds(mine), 'seconds': until - start['time']})
+        tasks.append(
+            {
+                'task': start['task'],
+                'action': start.get('action'),
+                'module_runs': runs,
+                'requests': len(mine),
+                'by_kind': request_kinds(mine),
+                'seconds': until - start['time'],
+            }
+        )
     return tasks
 
 
 # ---------------------------------------------------------------------------------- what a run did (the checks)
+
 
 def backups(sim, api, hostnames_by_id):
     """{instance id: [(name, state)]} of this backup set, for every fleet instance, from the simulator's state."""
@@ -143,7 +160,7 @@ def created_names(log, api):
         if entry['status'] not in CREATED_STATUSES:
             continue
         if api == 'account' and entry['method'] == 'PUT' and entry['path'].startswith('/v2/snapshots/'):
-            names.append(entry['path'][len('/v2/snapshots/'):])
+            names.append(entry['path'][len('/v2/snapshots/') :])
         elif api == 'instance' and entry['method'] == 'POST' and INSTANCE_SNAPSHOTS.match(entry['path']):
             names.append(entry['params'].get('name'))
     return names
@@ -158,20 +175,29 @@ def check_run(label, kind, count, created, deleted, before, after):
     problems = []
     want_created, want_deleted = {'first': (count, 0), 'steady': (count, count), 'no-op': (0, 0)}[kind]
     if len(created) != want_created or len(set(created)) != len(created):
-        problems.append('%s: expected %d snapshots taken, the simulator saw %d created (%d distinct)' % (
-            label, want_created, len(created), len(set(created))))
+        problems.append(
+            '%s: expected %d snapshots taken, the simulator saw %d created (%d distinct)'
+            % (label, want_created, len(created), len(set(created)))
+        )
     if len(deleted) != want_deleted:
         problems.append('%s: expected %d snapshots deleted, the simulator saw %d' % (label, want_deleted, len(deleted)))
-    wrong = [instance_id for instance_id, kept in after.items()
-             if len(kept) != 1 or kept[0][1] != 'complete'
-             or (kept != before[instance_id] if kind == 'no-op' else kept[0][0] not in created)]
+    wrong = [
+        instance_id
+        for instance_id, kept in after.items()
+        if len(kept) != 1
+        or kept[0][1] != 'complete'
+        or (kept != before[instance_id] if kind == 'no-op' else kept[0][0] not in created)
+    ]
     if wrong:
-        problems.append('%s: %d of %d instances do not end with the one complete backup expected (keep 1), e.g. %s' % (
-            label, len(wrong), count, after[wrong[0]]))
+        problems.append(
+            '%s: %d of %d instances do not end with the one complete backup expected (keep 1), e.g. %s'
+            % (label, len(wrong), count, after[wrong[0]])
+        )
     return problems
 
 
 # ------------------------------------------------------------------------------------------------------- the case
+
 
 def floors(kind, count, limited, fleet):
     """(floor of requests or None, goal of requests, floor of wall seconds or None) of a run."""
@@ -198,8 +224,9 @@ def measured_run(bench, fleet, hostnames, hostnames_by_id, api, kind, limited, c
     text = pb.fleet_backup(hostnames, PREFIX, api, bench.url, bench.token, min_interval)
     # A remote_tmp of its own: the collection's shared rate-limit window (a file there) starts blank, as in a new job.
     remote_tmp = os.path.join(bench.work, 'remote-tmp-' + label)
-    run = bench.run_playbook(label, text, clock=True, env={'ANSIBLE_REMOTE_TMP': remote_tmp},
-                             timeout=playbook_timeout(count))
+    run = bench.run_playbook(
+        label, text, clock=True, env={'ANSIBLE_REMOTE_TMP': remote_tmp}, timeout=playbook_timeout(count)
+    )
     log = bench.sim.log()
     after = backups(bench.sim, api, hostnames_by_id)
     created, deleted = created_names(log, api), deletions(log)
@@ -209,15 +236,27 @@ def measured_run(bench, fleet, hostnames, hostnames_by_id, api, kind, limited, c
     runs = sum(module_runs(event) for event in run['events'])
     span = log[-1]['time'] - log[0]['time'] if log else 0.0
     return {
-        'instances': count, 'api': api, 'kind': kind, 'rate_limited': limited,
-        'requests': len(log), 'per_instance': len(log) / float(count), 'by_kind': request_kinds(log),
+        'instances': count,
+        'api': api,
+        'kind': kind,
+        'rate_limited': limited,
+        'requests': len(log),
+        'per_instance': len(log) / float(count),
+        'by_kind': request_kinds(log),
         'answered_429': sum(1 for entry in log if entry['status'] == 429),
-        'floor_requests': floor_requests, 'goal_requests': goal_requests,
+        'floor_requests': floor_requests,
+        'goal_requests': goal_requests,
         # Requests / 50: minutes of the account's budget at Civo's pace, whatever the time scale.
         'budget_minutes': len(log) / float(CIVO_RATE_LIMIT),
-        'module_runs': runs, 'module_runs_goal': MODULE_RUNS_GOAL + waiting_minutes(floor_seconds, fleet),
-        'wall': run['wall'], 'cpu': run['cpu'], 'request_span': span, 'floor_seconds': floor_seconds,
-        'taken': len(created), 'deleted': len(deleted), 'tasks': tasks_of_run(run['events'], log, run['end']),
+        'module_runs': runs,
+        'module_runs_goal': MODULE_RUNS_GOAL + waiting_minutes(floor_seconds, fleet),
+        'wall': run['wall'],
+        'cpu': run['cpu'],
+        'request_span': span,
+        'floor_seconds': floor_seconds,
+        'taken': len(created),
+        'deleted': len(deleted),
+        'tasks': tasks_of_run(run['events'], log, run['end']),
         'problems': problems,
     }
 
@@ -246,7 +285,9 @@ def case_fleet(bench, fleet, results, checks, progress):
                 for limited in fleet.limits:
                     row = measured_run(bench, fleet, hostnames, hostnames_by_id, api, kind, limited, checks)
                     section['runs'].append(row)
-                    progress('  %s%s: %d requests, %d module runs, %.1f s' % (
-                        kind, ' (rate limit)' if limited else '', row['requests'], row['module_runs'], row['wall']))
+                    progress(
+                        '  %s%s: %d requests, %d module runs, %.1f s'
+                        % (kind, ' (rate limit)' if limited else '', row['requests'], row['module_runs'], row['wall'])
+                    )
             bench.sim.configure(rate_limit=0)
             section.setdefault('seconds', {})['%d %s' % (count, api)] = time.perf_counter() - started

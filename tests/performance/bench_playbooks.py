@@ -73,8 +73,12 @@ def civo_defaults(api_url, token):
 
 def fleet_backup(hostnames, prefix, snapshot_api, api_url, token, min_interval=None):
     """The role snapshot_backup over a fleet, keep 1, as a nightly job writes it; min_interval makes a rerun a no-op."""
-    role_vars = {'snapshot_backup_instances': list(hostnames), 'snapshot_backup_prefix': prefix,
-                 'snapshot_backup_keep': 1, 'snapshot_backup_snapshot_api': snapshot_api}
+    role_vars = {
+        'snapshot_backup_instances': list(hostnames),
+        'snapshot_backup_prefix': prefix,
+        'snapshot_backup_keep': 1,
+        'snapshot_backup_snapshot_api': snapshot_api,
+    }
     if min_interval:
         role_vars['snapshot_backup_min_interval'] = min_interval
     name = 'Back up %d instances (snapshot_api %s)' % (len(hostnames), snapshot_api)
@@ -91,7 +95,8 @@ def uri_list_task(name, api_url):
 
 
 def repeated(kind, count, api_url, token, snapshot_name, instance_id):
-    """A playbook of `count` identical tasks of one kind: ping, uri (GET /v2/snapshots), snapshot (no-op present) or info."""
+    """A playbook of `count` identical tasks of one kind: ping, uri (GET /v2/snapshots), snapshot (no-op present) or
+    info."""
     if kind == 'ping':
         return playbook('Floor: %d x ping' % count, [task('Ping %d' % i, PING) for i in range(count)])
     if kind == 'uri':
@@ -100,7 +105,9 @@ def repeated(kind, count, api_url, token, snapshot_name, instance_id):
     if kind == 'snapshot':
         args = {'name': snapshot_name, 'instance_id': instance_id}
         tasks = [task('Ensure the snapshot is present %d' % i, SNAPSHOT, args) for i in range(count)]
-        return playbook('With the collection: %d x civo_snapshot (no change)' % count, tasks, civo_defaults(api_url, token))
+        return playbook(
+            'With the collection: %d x civo_snapshot (no change)' % count, tasks, civo_defaults(api_url, token)
+        )
     if kind == 'info':
         tasks = [task('List snapshots with civo_snapshot_info %d' % i, SNAPSHOT_INFO) for i in range(count)]
         return playbook('With the collection: %d x civo_snapshot_info' % count, tasks, civo_defaults(api_url, token))

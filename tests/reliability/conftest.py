@@ -35,8 +35,31 @@ def pytest_terminal_summary(terminalreporter):
 def add_audit_section():
     """Totals of the audits every run went through: token leaks (part 5) and writes from check mode (part 7)."""
     audit = reliability_harness.AUDIT
-    reliability_harness.REPORT.add('audit', 'Audit of every ansible-playbook run (secrets, check mode)', reliability_harness.table(
-        ['runs (-vvvv --diff)', 'tasks', 'tokens searched for', 'bytes of stdout, stderr and results searched', 'token leaks',
-         'check-mode tasks', 'their API requests', 'PUT/POST/DELETE among them'],
-        [[audit.runs, audit.tasks, len(audit.tokens_checked), audit.bytes_scanned, len(audit.leaks), audit.check_mode_tasks,
-          audit.check_mode_requests, len(audit.check_mode_writes)]]))
+    reliability_harness.REPORT.add(
+        'audit',
+        'Audit of every ansible-playbook run (secrets, check mode)',
+        reliability_harness.table(
+            [
+                'runs (-vvvv --diff)',
+                'tasks',
+                'tokens searched for',
+                'bytes of stdout, stderr and results searched',
+                'token leaks',
+                'check-mode tasks',
+                'their API requests',
+                'PUT/POST/DELETE among them',
+            ],
+            [
+                [
+                    audit.runs,
+                    audit.tasks,
+                    len(audit.tokens_checked),
+                    audit.bytes_scanned,
+                    len(audit.leaks),
+                    audit.check_mode_tasks,
+                    audit.check_mode_requests,
+                    len(audit.check_mode_writes),
+                ]
+            ],
+        ),
+    )

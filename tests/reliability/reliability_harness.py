@@ -54,8 +54,18 @@ class Cell:
     For the role, args are its options without the snapshot_backup_ prefix; its API URL is the simulator's.
     """
 
-    def __init__(self, name, sim, args=None, module='civo_snapshot', api_timeout=1, api_retries=2, check_mode=False,
-                 secret_tokens=(), labels=None):
+    def __init__(
+        self,
+        name,
+        sim,
+        args=None,
+        module='civo_snapshot',
+        api_timeout=1,
+        api_retries=2,
+        check_mode=False,
+        secret_tokens=(),
+        labels=None,
+    ):
         self.name = name
         self.sim = sim
         self.args = dict(args or {})
@@ -64,7 +74,9 @@ class Cell:
         self.api_retries = api_retries
         self.check_mode = check_mode
         self.secret_tokens = tuple(secret_tokens)
-        self.labels = dict(labels or {})  # what the tests need to judge the cell (fault kind, call kind, expectation ...)
+        self.labels = dict(
+            labels or {}
+        )  # what the tests need to judge the cell (fault kind, call kind, expectation ...)
 
     def host_vars(self):
         host_vars = {
@@ -86,7 +98,8 @@ class Cell:
 class CellRun:
     """The outcome of one ansible-playbook run: results by cell name, the raw output, and the audit findings.
 
-    recaps: each cell's counts from the PLAY RECAP (ok, changed, failed, rescued, ...), where a role cell's change shows.
+    recaps: each cell's counts from the PLAY RECAP (ok, changed, failed, rescued, ...), where a role cell's change
+    shows.
     """
 
     def __init__(self, cells, results, stdout, stderr, returncode, elapsed, work_dir):
@@ -109,7 +122,7 @@ class CellRun:
 def play_recap(stdout):
     """{host: {'ok': 3, 'changed': 1, ...}} from the PLAY RECAP at the end of ansible-playbook's output."""
     recaps = {}
-    for line in stdout[stdout.rfind('PLAY RECAP'):].splitlines()[1:]:
+    for line in stdout[stdout.rfind('PLAY RECAP') :].splitlines()[1:]:
         match = RECAP_LINE.match(line.strip())
         if match:
             counts = re.findall(r'(\w+)=(\d+)', match.group(2))
@@ -172,6 +185,7 @@ def start_simulators(count, **options):
     """`count` started simulators with the session token (Simulator from tests/simulator)."""
     # Imported here: tests/simulator is put on sys.path by conftest.py.
     from civo_simulator import Simulator  # pylint: disable=import-outside-toplevel
+
     options.setdefault('token', SESSION_TOKEN)
     return [Simulator(**options).start() for dummy in range(count)]
 
@@ -185,18 +199,20 @@ def stop_simulators(sims):
 def child_env(**extra):
     """Environment of ansible-playbook: no stray Civo or Ansible settings of the caller; the token as AWX injects it."""
     env = dict((key, value) for key, value in os.environ.items() if not key.startswith(('CIVO_', 'ANSIBLE_')))
-    env.update({
-        'ANSIBLE_COLLECTIONS_PATH': collections_path(),
-        'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
-        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
-        'ANSIBLE_NOCOLOR': '1',
-        'ANSIBLE_FORCE_COLOR': '0',
-        'ANSIBLE_RETRY_FILES_ENABLED': 'false',
-        'ANSIBLE_HOST_PATTERN_MISMATCH': 'ignore',
-        # The modules' temporary files, and the rate-limit window they share, stay in the test output.
-        'ANSIBLE_REMOTE_TMP': os.path.join(OUTPUT_DIR, 'remote_tmp'),
-        'CIVO_TOKEN': SESSION_TOKEN,
-    })
+    env.update(
+        {
+            'ANSIBLE_COLLECTIONS_PATH': collections_path(),
+            'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
+            'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+            'ANSIBLE_NOCOLOR': '1',
+            'ANSIBLE_FORCE_COLOR': '0',
+            'ANSIBLE_RETRY_FILES_ENABLED': 'false',
+            'ANSIBLE_HOST_PATTERN_MISMATCH': 'ignore',
+            # The modules' temporary files, and the rate-limit window they share, stay in the test output.
+            'ANSIBLE_REMOTE_TMP': os.path.join(OUTPUT_DIR, 'remote_tmp'),
+            'CIVO_TOKEN': SESSION_TOKEN,
+        }
+    )
     env.update(extra)
     return env
 
@@ -216,12 +232,31 @@ def run_cells(label, cells, forks=20, env=None, timeout=PLAYBOOK_TIMEOUT):
     inventory = os.path.join(work, 'inventory.json')
     result_file = os.path.join(work, 'results.json')
     with open(inventory, 'w', encoding='utf-8') as handle:
-        json.dump({'all': {'children': {'cells': {'hosts': dict((cell.name, cell.host_vars()) for cell in cells)}}}}, handle)
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-vvvv', '--diff', '-f', str(forks),
-               '-i', inventory, '-e', json.dumps({'cells_result_file': result_file}), PLAYBOOK]
+        json.dump(
+            {'all': {'children': {'cells': {'hosts': dict((cell.name, cell.host_vars()) for cell in cells)}}}}, handle
+        )
+    command = [
+        os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
+        '-vvvv',
+        '--diff',
+        '-f',
+        str(forks),
+        '-i',
+        inventory,
+        '-e',
+        json.dumps({'cells_result_file': result_file}),
+        PLAYBOOK,
+    ]
     started, cpu_before = time.monotonic(), _children_cpu_seconds()
-    completed = subprocess.run(command, cwd=work, env=env or child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               timeout=timeout, check=False)
+    completed = subprocess.run(
+        command,
+        cwd=work,
+        env=env or child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        timeout=timeout,
+        check=False,
+    )
     elapsed = time.monotonic() - started
     cpu_seconds = _children_cpu_seconds() - cpu_before
     stdout = completed.stdout.decode('utf-8', 'replace')
@@ -251,7 +286,9 @@ def _check_mode_sims_are_exclusive(cells):
     for cell in cells:
         modes.setdefault(id(cell.sim), set()).add(cell.check_mode)
     if any(len(found) > 1 for found in modes.values()):
-        raise ValueError('a simulator is shared by check-mode and normal cells: the check-mode audit could not tell them apart')
+        raise ValueError(
+            'a simulator is shared by check-mode and normal cells: the check-mode audit could not tell them apart'
+        )
 
 
 def leaked_tokens(texts, tokens):
@@ -278,8 +315,11 @@ def _audit(run, cells):
         seen.add(id(cell.sim))
         log = cell.sim.log()
         AUDIT.check_mode_requests += len(log)
-        run.check_mode_writes.extend('%s: %s %s' % (cell.name, entry['method'], entry['path'])
-                                     for entry in log if entry['method'] in WRITE_METHODS)
+        run.check_mode_writes.extend(
+            '%s: %s %s' % (cell.name, entry['method'], entry['path'])
+            for entry in log
+            if entry['method'] in WRITE_METHODS
+        )
     AUDIT.runs += 1
     AUDIT.tasks += len(cells)
     AUDIT.check_mode_tasks += sum(1 for cell in cells if cell.check_mode)

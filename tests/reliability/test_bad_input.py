@@ -6,7 +6,17 @@ row runs in check mode, which must not change the outcome.
 
 import pytest
 
-from reliability_harness import REPORT, WEB_1, Cell, new_token, outcome, run_cells, start_simulators, stop_simulators, table
+from reliability_harness import (
+    REPORT,
+    WEB_1,
+    Cell,
+    new_token,
+    outcome,
+    run_cells,
+    start_simulators,
+    stop_simulators,
+    table,
+)
 
 SNAPSHOT = {'name': 'nightly-web-1', 'instance_id': WEB_1}
 # A token pasted with a space in the middle: refused before use, and never quoted back.
@@ -25,20 +35,53 @@ BAD_INPUTS = (
     ('civo_snapshot', 'api_timeout -5', dict(SNAPSHOT, api_timeout=-5), 'api_timeout must be a positive number'),
     ('civo_snapshot', 'api_retries -1', dict(SNAPSHOT, api_retries=-1), 'api_retries must be zero or more'),
     ('civo_snapshot', "max_age '3 days'", dict(SNAPSHOT, max_age='3 days'), "max_age '3 days' is not a duration"),
-    ('civo_snapshot', 'both instance and instance_id', dict(SNAPSHOT, instance='web-1'), 'mutually exclusive: instance_id|instance'),
-    ('civo_snapshot', 'cron_timing with max_age', dict(SNAPSHOT, cron_timing='0 3 * * 0', max_age='20h'),
-     'mutually exclusive: cron_timing|max_age'),
+    (
+        'civo_snapshot',
+        'both instance and instance_id',
+        dict(SNAPSHOT, instance='web-1'),
+        'mutually exclusive: instance_id|instance',
+    ),
+    (
+        'civo_snapshot',
+        'cron_timing with max_age',
+        dict(SNAPSHOT, cron_timing='0 3 * * 0', max_age='20h'),
+        'mutually exclusive: cron_timing|max_age',
+    ),
     ('civo_snapshot', 'state=present without an instance', {'name': 'nightly-web-1'}, 'needs the instance to snapshot'),
-    ('civo_snapshot', 'empty instance hostname', {'name': 'nightly-web-1', 'instance': ''}, 'instance must be a hostname'),
+    (
+        'civo_snapshot',
+        'empty instance hostname',
+        {'name': 'nightly-web-1', 'instance': ''},
+        'instance must be a hostname',
+    ),
     ('civo_snapshot', 'unknown state', dict(SNAPSHOT, state='gone'), 'value of state must be one of: present, absent'),
-    ('civo_snapshot', 'ftp:// api_url', dict(SNAPSHOT, api_url='ftp://api.civo.com'), 'api_url must be an http:// or https:// URL'),
+    (
+        'civo_snapshot',
+        'ftp:// api_url',
+        dict(SNAPSHOT, api_url='ftp://api.civo.com'),
+        'api_url must be an http:// or https:// URL',
+    ),
     ('civo_snapshot', 'empty api_token', dict(SNAPSHOT, api_token=''), 'No Civo API token'),
-    ('civo_snapshot', 'api_token with a space inside', dict(SNAPSHOT, api_token=SPACED_TOKEN), 'a token is only printable ASCII'),
-    ('civo_snapshot_info', 'both instance and instance_id', {'instance': 'web-1', 'instance_id': WEB_1},
-     'mutually exclusive: instance_id|instance'),
+    (
+        'civo_snapshot',
+        'api_token with a space inside',
+        dict(SNAPSHOT, api_token=SPACED_TOKEN),
+        'a token is only printable ASCII',
+    ),
+    (
+        'civo_snapshot_info',
+        'both instance and instance_id',
+        {'instance': 'web-1', 'instance_id': WEB_1},
+        'mutually exclusive: instance_id|instance',
+    ),
     ('civo_snapshot_info', 'unknown status', {'status': 'done'}, 'value of status must be one of'),
     ('civo_snapshot_info', 'empty name filter', {'name': ''}, 'Filters must not be empty strings: name'),
-    ('civo_snapshot_info', 'file:// api_url', {'api_url': 'file:///etc/passwd'}, 'api_url must be an http:// or https:// URL'),
+    (
+        'civo_snapshot_info',
+        'file:// api_url',
+        {'api_url': 'file:///etc/passwd'},
+        'api_url must be an http:// or https:// URL',
+    ),
     ('civo_snapshot_info', 'api_timeout 0', {'api_timeout': 0}, 'api_timeout must be a positive number'),
 )
 
@@ -50,9 +93,18 @@ def cell_name(index):
 @pytest.fixture(scope='module')
 def bad_input_run():
     sims = start_simulators(len(BAD_INPUTS))
-    cells = [Cell(cell_name(index), sim, args, module=module, check_mode=index % 2 == 1, labels={'what': what, 'says': says},
-                  secret_tokens=[SPACED_TOKEN.split(' ')[-1]])
-             for index, ((module, what, args, says), sim) in enumerate(zip(BAD_INPUTS, sims))]
+    cells = [
+        Cell(
+            cell_name(index),
+            sim,
+            args,
+            module=module,
+            check_mode=index % 2 == 1,
+            labels={'what': what, 'says': says},
+            secret_tokens=[SPACED_TOKEN.split(' ')[-1]],
+        )
+        for index, ((module, what, args, says), sim) in enumerate(zip(BAD_INPUTS, sims))
+    ]
     try:
         run = run_cells('bad_input', cells, forks=30)
         requests_seen = dict((cell.name, cell.sim.log()) for cell in cells)
@@ -62,10 +114,26 @@ def bad_input_run():
     for cell in cells:
         result = run.result(cell.name)
         message = (result.get('msg') or '').replace('|', '\\|')
-        rows.append([cell.module, cell.labels['what'], 'yes' if cell.check_mode else 'no', outcome(result),
-                     len(requests_seen[cell.name]), message if len(message) <= 110 else message[:107] + '...'])
-    REPORT.add('bad_input', 'Bad input', table(['module', 'bad input', 'check mode', 'task', 'requests', 'message'], rows) + [
-        '', '%d bad inputs, one simulator each, one ansible-playbook run (-vvvv --diff): %.0f s.' % (len(cells), run.elapsed)])
+        rows.append(
+            [
+                cell.module,
+                cell.labels['what'],
+                'yes' if cell.check_mode else 'no',
+                outcome(result),
+                len(requests_seen[cell.name]),
+                message if len(message) <= 110 else message[:107] + '...',
+            ]
+        )
+    REPORT.add(
+        'bad_input',
+        'Bad input',
+        table(['module', 'bad input', 'check mode', 'task', 'requests', 'message'], rows)
+        + [
+            '',
+            '%d bad inputs, one simulator each, one ansible-playbook run (-vvvv --diff): %.0f s.'
+            % (len(cells), run.elapsed),
+        ],
+    )
     return run, requests_seen
 
 

@@ -40,7 +40,17 @@ import time
 import pytest
 
 from reliability_harness import (
-    DB_1, REPORT, ROLE, WEB_1, WEB_2, WRITE_METHODS, Cell, run_cells, start_simulators, stop_simulators, table,
+    DB_1,
+    REPORT,
+    ROLE,
+    WEB_1,
+    WEB_2,
+    WRITE_METHODS,
+    Cell,
+    run_cells,
+    start_simulators,
+    stop_simulators,
+    table,
 )
 
 API_RETRIES = 1
@@ -77,18 +87,25 @@ CASES = (
     Case('lost_drop', 'a', 'done, answer lost: connection dropped', {'kind': 'drop', 'after': True}),
     Case('lost_502', 'a', 'done, answer lost: HTTP 502', {'kind': 'status', 'status': 502, 'after': True}),
     Case('refused_422', 'b', 'refused: HTTP 422', {'kind': 'status', 'status': 422}),
-    Case('failing_503', 'b', 'failing: HTTP 503 beyond api_retries',
-         {'kind': 'status', 'status': 503, 'times': API_RETRIES + 1}),
+    Case(
+        'failing_503',
+        'b',
+        'failing: HTTP 503 beyond api_retries',
+        {'kind': 'status', 'status': 503, 'times': API_RETRIES + 1},
+    ),
     Case('cutoff', 'c', 'run stops right after it', {'kind': 'cutoff'}),
 )
 
 
 # -- what a run may lose (Row.may_lose): each rule answers whether a complete snapshot of the start may be gone -------
 
+
 def deleting(name):
     """Deleting the snapshot is the task's purpose: it may go at any point."""
+
     def rule(snapshot, _state):
         return snapshot['name'] == name
+
     rule.__doc__ = 'deleting %s' % name
     return rule
 
@@ -98,33 +115,42 @@ def retaking_in_place(name):
 
     The snapshot may be incomplete while it is taken again, but never gone.
     """
+
     def rule(snapshot, state):
         return snapshot['name'] == name and any(s['id'] == snapshot['id'] for s in all_snapshots(state))
+
     return rule
 
 
 def rotating(prefix, fleet, api):
     """Rotation may delete an older backup of the set once every instance of the fleet has a newer complete one."""
+
     def rule(snapshot, state):
         if not re.match(r'^%s-' % prefix, snapshot['name']):
             return False
-        return all(any(s['complete'] and s['created'] > snapshot['created']
-                       for s in backups(state, prefix, instance_id, api)) for instance_id in fleet)
+        return all(
+            any(s['complete'] and s['created'] > snapshot['created'] for s in backups(state, prefix, instance_id, api))
+            for instance_id in fleet
+        )
+
     return rule
 
 
 # -- goals (Row.goal): what the re-run and the third run must have reached; each answers a list of problems --------
+
 
 def snapshot_complete(api, instance_id, name, retaken=False):
     def goal(state):
         found = named(state, api, instance_id, name)
         problems = []
         if len(found) != 1 or not found[0]['complete']:
-            problems.append('wanted one complete snapshot %s, found %s' % (
-                where(api, instance_id, name), describe(found)))
+            problems.append(
+                'wanted one complete snapshot %s, found %s' % (where(api, instance_id, name), describe(found))
+            )
         elif retaken and found[0]['created'] < MATRIX_START:
             problems.append('snapshot %s was not taken again: %s' % (where(api, instance_id, name), describe(found)))
         return problems
+
     return goal
 
 
@@ -132,6 +158,7 @@ def snapshot_absent(api, instance_id, name):
     def goal(state):
         found = named(state, api, instance_id, name)
         return ['snapshot %s still there: %s' % (where(api, instance_id, name), describe(found))] if found else []
+
     return goal
 
 
@@ -139,9 +166,12 @@ def snapshot_described(instance_id, name, description):
     def goal(state):
         found = named(state, 'instance', instance_id, name)
         if len(found) != 1 or found[0]['description'] != description:
-            return ['wanted one snapshot %s described %r, found %s' % (
-                where('instance', instance_id, name), description, describe(found, 'description'))]
+            return [
+                'wanted one snapshot %s described %r, found %s'
+                % (where('instance', instance_id, name), description, describe(found, 'description'))
+            ]
         return []
+
     return goal
 
 
@@ -149,9 +179,12 @@ def schedule_is(name, **settings):
     def goal(state):
         found = [s for s in state['schedules'] if s['name'] == name]
         if len(found) != 1 or any(schedule_settings(found[0])[key] != value for key, value in settings.items()):
-            return ['wanted one schedule %s with %s, found %s' % (
-                name, settings, show_schedules(map(schedule_settings, found)))]
+            return [
+                'wanted one schedule %s with %s, found %s'
+                % (name, settings, show_schedules(map(schedule_settings, found)))
+            ]
         return []
+
     return goal
 
 
@@ -159,6 +192,7 @@ def schedule_absent(name):
     def goal(state):
         found = [s for s in state['schedules'] if s['name'] == name]
         return ['schedule %s still there: %s' % (name, show_schedules(map(schedule_settings, found)))] if found else []
+
     return goal
 
 
@@ -166,9 +200,12 @@ def restored_to(hostname, snapshot_id):
     def goal(state):
         found = [i for i in state['instances'] if i['hostname'] == hostname]
         if len(found) != 1 or found[0]['status'] != 'ACTIVE' or found[0].get('restored_from') != snapshot_id:
-            return ['wanted one ACTIVE instance %s restored from %s, found %s' % (
-                hostname, snapshot_id, [(i['id'], i['status'], i.get('restored_from')) for i in found])]
+            return [
+                'wanted one ACTIVE instance %s restored from %s, found %s'
+                % (hostname, snapshot_id, [(i['id'], i['status'], i.get('restored_from')) for i in found])
+            ]
         return []
+
     return goal
 
 
@@ -177,9 +214,18 @@ def restoring_in_place(instance_id, snapshot_id):
         instance = [i for i in state['instances'] if i['id'] == instance_id][0]
         restores = [r for r in state['restores'] if r['from_snapshot'] == snapshot_id and r['overwrite_existing']]
         if instance.get('restored_from') != snapshot_id or not restores:
-            return ['wanted %s restored in place from %s, found it %s (restored_from %s) and %d restores' % (
-                HOSTNAMES[instance_id], snapshot_id, instance['status'], instance.get('restored_from'), len(restores))]
+            return [
+                'wanted %s restored in place from %s, found it %s (restored_from %s) and %d restores'
+                % (
+                    HOSTNAMES[instance_id],
+                    snapshot_id,
+                    instance['status'],
+                    instance.get('restored_from'),
+                    len(restores),
+                )
+            ]
         return []
+
     return goal
 
 
@@ -190,13 +236,17 @@ def backed_up(prefix, fleet, api, keep):
             found = backups(state, prefix, instance_id, api)
             fresh = [s for s in found if s['complete'] and s['created'] >= MATRIX_START]
             if len(found) != keep or len(fresh) != keep:
-                problems.append('wanted %d new complete backup(s) %s-%s-*, found %s' % (
-                    keep, prefix, HOSTNAMES[instance_id], describe(found)))
+                problems.append(
+                    'wanted %d new complete backup(s) %s-%s-*, found %s'
+                    % (keep, prefix, HOSTNAMES[instance_id], describe(found))
+                )
         return problems
+
     return goal
 
 
 # -- the rows ------------------------------------------------------------------------------------------------------
+
 
 class Row:
     """One request that changes something, the task that sends it, and what the task must reach.
@@ -210,9 +260,24 @@ class Row:
     sent while the row's first restore runs.
     """
 
-    def __init__(self, slug, title, checks, module, args, request, goal, seed=None, may_lose=(), schedule_changes=None,
-                 schedule_deleted=None, schedule_created=None, simulator=None, every_run_changes=False,
-                 one_restore_at_a_time=False):
+    def __init__(
+        self,
+        slug,
+        title,
+        checks,
+        module,
+        args,
+        request,
+        goal,
+        seed=None,
+        may_lose=(),
+        schedule_changes=None,
+        schedule_deleted=None,
+        schedule_created=None,
+        simulator=None,
+        every_run_changes=False,
+        one_restore_at_a_time=False,
+    ):
         self.slug, self.title, self.checks, self.module, self.args = slug, title, checks, module, args
         self.method, self.path = request[0], request[1]
         self.skip = request[2] if len(request) > 2 else 0
@@ -233,11 +298,22 @@ class Row:
 
 OLD = rfc3339(OLD_EPOCH)
 ACCOUNT_SNAPSHOT = {'name': 'mx-snap', 'instance_id': WEB_1, 'status': 'complete', 'requested_at': OLD}
-INSTANCE_SNAPSHOT = {'id': 'mx-snap-id', 'name': 'mx-snap', 'instance_id': WEB_1, 'description': 'old',
-                     'created_at': OLD}
+INSTANCE_SNAPSHOT = {
+    'id': 'mx-snap-id',
+    'name': 'mx-snap',
+    'instance_id': WEB_1,
+    'description': 'old',
+    'created_at': OLD,
+}
 INSTANCE_SNAPSHOT_PATH = '/v2/instances/%s/snapshots' % WEB_1
-SCHEDULE = {'id': 'mx-nightly-id', 'name': 'mx-nightly', 'description': 'old', 'cron_expression': '0 3 * * *',
-            'retention': {'max_snapshots': 3}, 'instances': [{'instance_id': WEB_1, 'include_volumes': False}]}
+SCHEDULE = {
+    'id': 'mx-nightly-id',
+    'name': 'mx-nightly',
+    'description': 'old',
+    'cron_expression': '0 3 * * *',
+    'retention': {'max_snapshots': 3},
+    'instances': [{'instance_id': WEB_1, 'include_volumes': False}],
+}
 SCHEDULES_PATH = '/v2/resourcesnapshotschedules'
 # The temporary name of a schedule's replacement while civo_snapshot_schedule's recreate replaces it.
 REPLACEMENT_NAME = '%s-replacement'
@@ -252,114 +328,234 @@ def role_row(api, slug, title, checks, request):
         seed = {'account': [dict(old_backup, status='complete', requested_at=OLD)]}
     else:
         seed = {'instance': [dict(old_backup, id='bk-web-1-old-id', created_at=OLD)]}
-    return Row(slug, title, checks, ROLE,
-               {'instances': ['web-1', 'web-2', 'db-1'], 'prefix': 'bk', 'keep': 1, 'min_interval': '1h',
-                'snapshot_api': api},
-               request, backed_up('bk', FLEET, api, keep=1), seed=seed, may_lose=(rotating('bk', FLEET, api),))
+    return Row(
+        slug,
+        title,
+        checks,
+        ROLE,
+        {'instances': ['web-1', 'web-2', 'db-1'], 'prefix': 'bk', 'keep': 1, 'min_interval': '1h', 'snapshot_api': api},
+        request,
+        backed_up('bk', FLEET, api, keep=1),
+        seed=seed,
+        may_lose=(rotating('bk', FLEET, api),),
+    )
 
 
 ROWS = (
-    Row('account_create', 'civo_snapshot, account API: create', 'one complete snapshot of the name',
-        'civo_snapshot', {'name': 'mx-snap', 'instance_id': WEB_1},
-        ('PUT', '/v2/snapshots/mx-snap'), snapshot_complete('account', WEB_1, 'mx-snap')),
-    Row('account_retake', 'civo_snapshot, account API: re-take (max_age)',
-        'the complete snapshot is overwritten in place (its documented way), never deleted; taken again, complete',
-        'civo_snapshot', {'name': 'mx-snap', 'instance_id': WEB_1, 'max_age': '1d'},
-        ('PUT', '/v2/snapshots/mx-snap'), snapshot_complete('account', WEB_1, 'mx-snap', retaken=True),
-        seed={'account': [ACCOUNT_SNAPSHOT]}, may_lose=(retaking_in_place('mx-snap'),)),
-    Row('account_delete', 'civo_snapshot, account API: delete', 'the snapshot is gone, nothing else',
-        'civo_snapshot', {'name': 'mx-snap', 'state': 'absent'},
-        ('DELETE', '/v2/snapshots/mx-snap'), snapshot_absent('account', WEB_1, 'mx-snap'),
-        seed={'account': [ACCOUNT_SNAPSHOT]}, may_lose=(deleting('mx-snap'),)),
-    Row('instance_create', 'civo_snapshot, instance API: create', 'one complete snapshot of the name on the instance',
-        'civo_snapshot', {'name': 'mx-snap', 'instance_id': WEB_1, 'snapshot_api': 'instance'},
-        ('POST', INSTANCE_SNAPSHOT_PATH), snapshot_complete('instance', WEB_1, 'mx-snap')),
-    Row('instance_retake_post', 'civo_snapshot, instance API: re-take (max_age), its POST',
-        'the old snapshot stays until the new one is complete; then one complete snapshot of the name',
-        'civo_snapshot', {'name': 'mx-snap', 'instance_id': WEB_1, 'max_age': '1d', 'snapshot_api': 'instance'},
-        ('POST', INSTANCE_SNAPSHOT_PATH), snapshot_complete('instance', WEB_1, 'mx-snap', retaken=True),
-        seed={'instance': [INSTANCE_SNAPSHOT]}),
-    Row('instance_retake_delete', 'civo_snapshot, instance API: re-take (max_age), DELETE of the superseded snapshot',
-        'the old snapshot goes only once the new one is complete; then one complete snapshot of the name',
-        'civo_snapshot', {'name': 'mx-snap', 'instance_id': WEB_1, 'max_age': '1d', 'snapshot_api': 'instance'},
-        ('DELETE', INSTANCE_SNAPSHOT_PATH + '/mx-snap-id'),
-        snapshot_complete('instance', WEB_1, 'mx-snap', retaken=True),
-        seed={'instance': [INSTANCE_SNAPSHOT]}),
-    Row('instance_describe', 'civo_snapshot, instance API: description update',
-        'the same snapshot, described anew; nothing taken or deleted',
-        'civo_snapshot', {'name': 'mx-snap', 'instance_id': WEB_1, 'description': 'new', 'snapshot_api': 'instance'},
-        ('PUT', INSTANCE_SNAPSHOT_PATH + '/mx-snap-id'), snapshot_described(WEB_1, 'mx-snap', 'new'),
-        seed={'instance': [INSTANCE_SNAPSHOT]}),
-    Row('instance_delete', 'civo_snapshot, instance API: delete', 'the snapshot is gone, nothing else',
-        'civo_snapshot', {'name': 'mx-snap', 'instance_id': WEB_1, 'state': 'absent', 'snapshot_api': 'instance'},
-        ('DELETE', INSTANCE_SNAPSHOT_PATH + '/mx-snap-id'), snapshot_absent('instance', WEB_1, 'mx-snap'),
-        seed={'instance': [INSTANCE_SNAPSHOT]}, may_lose=(deleting('mx-snap'),)),
-    Row('schedule_create', 'civo_snapshot_schedule: create', 'one schedule of the name, with its settings',
-        'civo_snapshot_schedule', {'name': 'mx-new', 'description': 'created', 'cron_expression': '0 3 * * *',
-                                   'max_snapshots': 3, 'instances': [WEB_1]},
-        ('POST', SCHEDULES_PATH),
-        schedule_is('mx-new', description='created', cron_expression='0 3 * * *', max_snapshots=3),
-        schedule_created='mx-new'),
-    Row('schedule_update', 'civo_snapshot_schedule: in-place update (rename, description, paused)',
-        'the same schedule renamed, described and paused; never gone',
-        'civo_snapshot_schedule',
-        {'name': 'mx-renamed', 'rename_from': 'mx-nightly', 'description': 'new', 'paused': True},
-        ('PUT', SCHEDULES_PATH + '/mx-nightly-id'),
-        (schedule_is('mx-renamed', description='new', paused=True, cron_expression='0 3 * * *'),
-         schedule_absent('mx-nightly')),
-        seed={'schedules': [SCHEDULE]},
-        schedule_changes={'mx-nightly': {'name': 'mx-renamed', 'description': 'new', 'paused': True}}),
-) + tuple(
-    Row('schedule_recreate_%s' % method.lower(), 'civo_snapshot_schedule: recreate, its %s' % what,
-        'a schedule of the name with the old or the new settings after every run; then one, with the new settings',
-        'civo_snapshot_schedule',
-        {'name': 'mx-nightly', 'cron_expression': '30 2 * * *', 'max_snapshots': 5, 'recreate': True},
-        (method, path), schedule_is('mx-nightly', cron_expression='30 2 * * *', max_snapshots=5, description='old'),
-        seed={'schedules': [SCHEDULE]},
-        schedule_changes={'mx-nightly': {'cron_expression': '30 2 * * *', 'max_snapshots': 5}})
-    # The order the lead is moving to: the replacement is created under a temporary name, the old one deleted, the
-    # replacement renamed. Each request is found by method and path, whatever the order the code sends them in.
-    for method, path, what in (('POST', SCHEDULES_PATH, 'POST of the replacement'),
-                               ('DELETE', SCHEDULES_PATH + '/mx-nightly-id', 'DELETE of the old schedule'),
-                               ('PUT', SCHEDULES_PATH + '/*', 'PUT renaming the replacement'))
-) + (
-    Row('schedule_delete', 'civo_snapshot_schedule: delete', 'the schedule is gone, nothing else',
-        'civo_snapshot_schedule', {'name': 'mx-nightly', 'state': 'absent'},
-        ('DELETE', SCHEDULES_PATH + '/mx-nightly-id'), schedule_absent('mx-nightly'),
-        seed={'schedules': [SCHEDULE]}, schedule_deleted='mx-nightly'),
-    Row('restore_new', 'civo_snapshot_restore: to a new hostname',
-        'one instance of the hostname, ACTIVE, from the snapshot',
-        'civo_snapshot_restore', {'instance_id': WEB_1, 'snapshot': 'mx-base', 'hostname': 'web-1-copy'},
-        ('POST', INSTANCE_SNAPSHOT_PATH + '/mx-base-id/restore'), restored_to('web-1-copy', 'mx-base-id'),
-        seed={'instance': [BASE_SNAPSHOT]}),
-    Row('restore_in_place', 'civo_snapshot_restore: in place (overwrite_existing, wait: false)',
-        'restored from the snapshot; no restore request while the first restore runs (every completed restore in place '
-        'is a change by design: no third-run rule)',
-        'civo_snapshot_restore',
-        {'instance_id': WEB_1, 'snapshot': 'mx-base', 'overwrite_existing': True, 'wait': False},
-        ('POST', INSTANCE_SNAPSHOT_PATH + '/mx-base-id/restore'), restoring_in_place(WEB_1, 'mx-base-id'),
-        seed={'instance': [BASE_SNAPSHOT]}, simulator={'restore_seconds': LONG_RESTORE_SECONDS},
-        every_run_changes=True, one_restore_at_a_time=True),
-    role_row('account', 'role_account_take', 'role snapshot_backup, account API: take (web-2 of 3)',
-             'every instance ends with one new complete backup; the old one goes only once all three are complete',
-             ('PUT', '/v2/snapshots/bk-web-2-*')),
-    role_row('account', 'role_account_rotate', 'role snapshot_backup, account API: rotation DELETE (keep 1)',
-             'the older backup goes once all three new ones are complete; one backup each',
-             ('DELETE', '/v2/snapshots/' + backup_name('web-1', OLD_EPOCH, 'account'))),
-    role_row('instance', 'role_instance_take', 'role snapshot_backup, instance API: take (web-2 of 3)',
-             'every instance ends with one new complete backup; the old one goes only once all three are complete',
-             ('POST', '/v2/instances/%s/snapshots' % WEB_2)),
-    role_row('instance', 'role_instance_rotate', 'role snapshot_backup, instance API: rotation DELETE (keep 1)',
-             'the older backup goes once all three new ones are complete; one backup each',
-             ('DELETE', '/v2/instances/%s/snapshots/bk-web-1-old-id' % WEB_1)),
+    (
+        Row(
+            'account_create',
+            'civo_snapshot, account API: create',
+            'one complete snapshot of the name',
+            'civo_snapshot',
+            {'name': 'mx-snap', 'instance_id': WEB_1},
+            ('PUT', '/v2/snapshots/mx-snap'),
+            snapshot_complete('account', WEB_1, 'mx-snap'),
+        ),
+        Row(
+            'account_retake',
+            'civo_snapshot, account API: re-take (max_age)',
+            'the complete snapshot is overwritten in place (its documented way), never deleted; taken again, complete',
+            'civo_snapshot',
+            {'name': 'mx-snap', 'instance_id': WEB_1, 'max_age': '1d'},
+            ('PUT', '/v2/snapshots/mx-snap'),
+            snapshot_complete('account', WEB_1, 'mx-snap', retaken=True),
+            seed={'account': [ACCOUNT_SNAPSHOT]},
+            may_lose=(retaking_in_place('mx-snap'),),
+        ),
+        Row(
+            'account_delete',
+            'civo_snapshot, account API: delete',
+            'the snapshot is gone, nothing else',
+            'civo_snapshot',
+            {'name': 'mx-snap', 'state': 'absent'},
+            ('DELETE', '/v2/snapshots/mx-snap'),
+            snapshot_absent('account', WEB_1, 'mx-snap'),
+            seed={'account': [ACCOUNT_SNAPSHOT]},
+            may_lose=(deleting('mx-snap'),),
+        ),
+        Row(
+            'instance_create',
+            'civo_snapshot, instance API: create',
+            'one complete snapshot of the name on the instance',
+            'civo_snapshot',
+            {'name': 'mx-snap', 'instance_id': WEB_1, 'snapshot_api': 'instance'},
+            ('POST', INSTANCE_SNAPSHOT_PATH),
+            snapshot_complete('instance', WEB_1, 'mx-snap'),
+        ),
+        Row(
+            'instance_retake_post',
+            'civo_snapshot, instance API: re-take (max_age), its POST',
+            'the old snapshot stays until the new one is complete; then one complete snapshot of the name',
+            'civo_snapshot',
+            {'name': 'mx-snap', 'instance_id': WEB_1, 'max_age': '1d', 'snapshot_api': 'instance'},
+            ('POST', INSTANCE_SNAPSHOT_PATH),
+            snapshot_complete('instance', WEB_1, 'mx-snap', retaken=True),
+            seed={'instance': [INSTANCE_SNAPSHOT]},
+        ),
+        Row(
+            'instance_retake_delete',
+            'civo_snapshot, instance API: re-take (max_age), DELETE of the superseded snapshot',
+            'the old snapshot goes only once the new one is complete; then one complete snapshot of the name',
+            'civo_snapshot',
+            {'name': 'mx-snap', 'instance_id': WEB_1, 'max_age': '1d', 'snapshot_api': 'instance'},
+            ('DELETE', INSTANCE_SNAPSHOT_PATH + '/mx-snap-id'),
+            snapshot_complete('instance', WEB_1, 'mx-snap', retaken=True),
+            seed={'instance': [INSTANCE_SNAPSHOT]},
+        ),
+        Row(
+            'instance_describe',
+            'civo_snapshot, instance API: description update',
+            'the same snapshot, described anew; nothing taken or deleted',
+            'civo_snapshot',
+            {'name': 'mx-snap', 'instance_id': WEB_1, 'description': 'new', 'snapshot_api': 'instance'},
+            ('PUT', INSTANCE_SNAPSHOT_PATH + '/mx-snap-id'),
+            snapshot_described(WEB_1, 'mx-snap', 'new'),
+            seed={'instance': [INSTANCE_SNAPSHOT]},
+        ),
+        Row(
+            'instance_delete',
+            'civo_snapshot, instance API: delete',
+            'the snapshot is gone, nothing else',
+            'civo_snapshot',
+            {'name': 'mx-snap', 'instance_id': WEB_1, 'state': 'absent', 'snapshot_api': 'instance'},
+            ('DELETE', INSTANCE_SNAPSHOT_PATH + '/mx-snap-id'),
+            snapshot_absent('instance', WEB_1, 'mx-snap'),
+            seed={'instance': [INSTANCE_SNAPSHOT]},
+            may_lose=(deleting('mx-snap'),),
+        ),
+        Row(
+            'schedule_create',
+            'civo_snapshot_schedule: create',
+            'one schedule of the name, with its settings',
+            'civo_snapshot_schedule',
+            {
+                'name': 'mx-new',
+                'description': 'created',
+                'cron_expression': '0 3 * * *',
+                'max_snapshots': 3,
+                'instances': [WEB_1],
+            },
+            ('POST', SCHEDULES_PATH),
+            schedule_is('mx-new', description='created', cron_expression='0 3 * * *', max_snapshots=3),
+            schedule_created='mx-new',
+        ),
+        Row(
+            'schedule_update',
+            'civo_snapshot_schedule: in-place update (rename, description, paused)',
+            'the same schedule renamed, described and paused; never gone',
+            'civo_snapshot_schedule',
+            {'name': 'mx-renamed', 'rename_from': 'mx-nightly', 'description': 'new', 'paused': True},
+            ('PUT', SCHEDULES_PATH + '/mx-nightly-id'),
+            (
+                schedule_is('mx-renamed', description='new', paused=True, cron_expression='0 3 * * *'),
+                schedule_absent('mx-nightly'),
+            ),
+            seed={'schedules': [SCHEDULE]},
+            schedule_changes={'mx-nightly': {'name': 'mx-renamed', 'description': 'new', 'paused': True}},
+        ),
+    )
+    + tuple(
+        Row(
+            'schedule_recreate_%s' % method.lower(),
+            'civo_snapshot_schedule: recreate, its %s' % what,
+            'a schedule of the name with the old or the new settings after every run; then one, with the new settings',
+            'civo_snapshot_schedule',
+            {'name': 'mx-nightly', 'cron_expression': '30 2 * * *', 'max_snapshots': 5, 'recreate': True},
+            (method, path),
+            schedule_is('mx-nightly', cron_expression='30 2 * * *', max_snapshots=5, description='old'),
+            seed={'schedules': [SCHEDULE]},
+            schedule_changes={'mx-nightly': {'cron_expression': '30 2 * * *', 'max_snapshots': 5}},
+        )
+        # The order the lead is moving to: the replacement is created under a temporary name, the old one deleted, the
+        # replacement renamed. Each request is found by method and path, whatever the order the code sends them in.
+        for method, path, what in (
+            ('POST', SCHEDULES_PATH, 'POST of the replacement'),
+            ('DELETE', SCHEDULES_PATH + '/mx-nightly-id', 'DELETE of the old schedule'),
+            ('PUT', SCHEDULES_PATH + '/*', 'PUT renaming the replacement'),
+        )
+    )
+    + (
+        Row(
+            'schedule_delete',
+            'civo_snapshot_schedule: delete',
+            'the schedule is gone, nothing else',
+            'civo_snapshot_schedule',
+            {'name': 'mx-nightly', 'state': 'absent'},
+            ('DELETE', SCHEDULES_PATH + '/mx-nightly-id'),
+            schedule_absent('mx-nightly'),
+            seed={'schedules': [SCHEDULE]},
+            schedule_deleted='mx-nightly',
+        ),
+        Row(
+            'restore_new',
+            'civo_snapshot_restore: to a new hostname',
+            'one instance of the hostname, ACTIVE, from the snapshot',
+            'civo_snapshot_restore',
+            {'instance_id': WEB_1, 'snapshot': 'mx-base', 'hostname': 'web-1-copy'},
+            ('POST', INSTANCE_SNAPSHOT_PATH + '/mx-base-id/restore'),
+            restored_to('web-1-copy', 'mx-base-id'),
+            seed={'instance': [BASE_SNAPSHOT]},
+        ),
+        Row(
+            'restore_in_place',
+            'civo_snapshot_restore: in place (overwrite_existing, wait: false)',
+            'restored from the snapshot; no restore request while the first restore runs (every completed restore in '
+            'place '
+            'is a change by design: no third-run rule)',
+            'civo_snapshot_restore',
+            {'instance_id': WEB_1, 'snapshot': 'mx-base', 'overwrite_existing': True, 'wait': False},
+            ('POST', INSTANCE_SNAPSHOT_PATH + '/mx-base-id/restore'),
+            restoring_in_place(WEB_1, 'mx-base-id'),
+            seed={'instance': [BASE_SNAPSHOT]},
+            simulator={'restore_seconds': LONG_RESTORE_SECONDS},
+            every_run_changes=True,
+            one_restore_at_a_time=True,
+        ),
+        role_row(
+            'account',
+            'role_account_take',
+            'role snapshot_backup, account API: take (web-2 of 3)',
+            'every instance ends with one new complete backup; the old one goes only once all three are complete',
+            ('PUT', '/v2/snapshots/bk-web-2-*'),
+        ),
+        role_row(
+            'account',
+            'role_account_rotate',
+            'role snapshot_backup, account API: rotation DELETE (keep 1)',
+            'the older backup goes once all three new ones are complete; one backup each',
+            ('DELETE', '/v2/snapshots/' + backup_name('web-1', OLD_EPOCH, 'account')),
+        ),
+        role_row(
+            'instance',
+            'role_instance_take',
+            'role snapshot_backup, instance API: take (web-2 of 3)',
+            'every instance ends with one new complete backup; the old one goes only once all three are complete',
+            ('POST', '/v2/instances/%s/snapshots' % WEB_2),
+        ),
+        role_row(
+            'instance',
+            'role_instance_rotate',
+            'role snapshot_backup, instance API: rotation DELETE (keep 1)',
+            'the older backup goes once all three new ones are complete; one backup each',
+            ('DELETE', '/v2/instances/%s/snapshots/bk-web-1-old-id' % WEB_1),
+        ),
+    )
 )
 
 # Besides each row's own state: a complete snapshot on each API and a schedule that no task may touch.
 BYSTANDERS = {
     'account': [{'name': 'keep-web-2', 'instance_id': WEB_2, 'status': 'complete', 'requested_at': OLD}],
     'instance': [{'id': 'keep-web-2-id', 'name': 'keep-web-2', 'instance_id': WEB_2, 'created_at': OLD}],
-    'schedules': [{'id': 'keep-weekly-id', 'name': 'keep-weekly', 'cron_expression': '0 4 * * 0',
-                   'retention': {'max_snapshots': 2}, 'instances': [{'instance_id': WEB_2}]}],
+    'schedules': [
+        {
+            'id': 'keep-weekly-id',
+            'name': 'keep-weekly',
+            'cron_expression': '0 4 * * 0',
+            'retention': {'max_snapshots': 2},
+            'instances': [{'instance_id': WEB_2}],
+        }
+    ],
 }
 
 
@@ -369,19 +565,45 @@ def cell_name(row, case):
 
 # -- reading a simulator's state -------------------------------------------------------------------------------------
 
+
 def observe(sim):
-    return {'account': sim.snapshots(), 'instance': sim.instance_snapshots(), 'schedules': sim.schedules(),
-            'instances': sim.instances(), 'restores': sim.restores()}
+    return {
+        'account': sim.snapshots(),
+        'instance': sim.instance_snapshots(),
+        'schedules': sim.schedules(),
+        'instances': sim.instances(),
+        'restores': sim.restores(),
+    }
 
 
 def all_snapshots(state):
     """Both APIs' snapshots in one shape: api, id, name, instance_id, complete, status, created (epoch), description."""
-    found = [dict(api='account', id=s['id'], name=s['name'], instance_id=s['instance_id'], status=s['status'],
-                  complete=s['status'] == 'complete', created=epoch(s['requested_at']), description=None)
-             for s in state['account']]
-    found += [dict(api='instance', id=s['id'], name=s['name'], instance_id=s['instance_id'], status=s['phase'],
-                   complete=s['phase'] == 'complete', created=epoch(s['created_at']), description=s['description'])
-              for s in state['instance']]
+    found = [
+        dict(
+            api='account',
+            id=s['id'],
+            name=s['name'],
+            instance_id=s['instance_id'],
+            status=s['status'],
+            complete=s['status'] == 'complete',
+            created=epoch(s['requested_at']),
+            description=None,
+        )
+        for s in state['account']
+    ]
+    found += [
+        dict(
+            api='instance',
+            id=s['id'],
+            name=s['name'],
+            instance_id=s['instance_id'],
+            status=s['phase'],
+            complete=s['phase'] == 'complete',
+            created=epoch(s['created_at']),
+            description=s['description'],
+        )
+        for s in state['instance']
+    ]
     return found
 
 
@@ -390,14 +612,20 @@ def epoch(text):
 
 
 def named(state, api, instance_id, name):
-    return [s for s in all_snapshots(state) if s['api'] == api and s['name'] == name
-            and (api == 'account' or s['instance_id'] == instance_id)]
+    return [
+        s
+        for s in all_snapshots(state)
+        if s['api'] == api and s['name'] == name and (api == 'account' or s['instance_id'] == instance_id)
+    ]
 
 
 def backups(state, prefix, instance_id, api):
     pattern = re.compile(r'^%s-%s-\d{8}t\d{6}z$' % (prefix, HOSTNAMES[instance_id]), re.IGNORECASE)
-    return [s for s in all_snapshots(state)
-            if s['api'] == api and s['instance_id'] == instance_id and pattern.match(s['name'])]
+    return [
+        s
+        for s in all_snapshots(state)
+        if s['api'] == api and s['instance_id'] == instance_id and pattern.match(s['name'])
+    ]
 
 
 def where(api, instance_id, name):
@@ -408,26 +636,40 @@ def where(api, instance_id, name):
 def describe(snapshots, extra=None):
     if not snapshots:
         return 'none'
-    return ', '.join('%s %s%s%s' % (s['name'], s['id'][:12], ' ' + s['status'],
-                                    ' %r' % s[extra] if extra else '') for s in snapshots)
+    return ', '.join(
+        '%s %s%s%s' % (s['name'], s['id'][:12], ' ' + s['status'], ' %r' % s[extra] if extra else '') for s in snapshots
+    )
 
 
 def show_schedules(settings):
     """Schedules' settings in a few words each."""
-    words = ['%s (%s, keep %d, %r%s)' % (item['name'], item['cron_expression'], item['max_snapshots'],
-                                         item['description'], ', paused' if item['paused'] else '')
-             for item in settings]
+    words = [
+        '%s (%s, keep %d, %r%s)'
+        % (
+            item['name'],
+            item['cron_expression'],
+            item['max_snapshots'],
+            item['description'],
+            ', paused' if item['paused'] else '',
+        )
+        for item in settings
+    ]
     return ', '.join(words) or 'none'
 
 
 def schedule_settings(schedule):
-    return {'name': schedule['name'], 'description': schedule['description'],
-            'cron_expression': schedule['cron_expression'], 'paused': schedule['paused'],
-            'max_snapshots': schedule['retention']['max_snapshots'],
-            'instances': sorted(member['id'] for member in schedule['instances'])}
+    return {
+        'name': schedule['name'],
+        'description': schedule['description'],
+        'cron_expression': schedule['cron_expression'],
+        'paused': schedule['paused'],
+        'max_snapshots': schedule['retention']['max_snapshots'],
+        'instances': sorted(member['id'] for member in schedule['instances']),
+    }
 
 
 # -- the judge ---------------------------------------------------------------------------------------------------------
+
 
 def judge_state(row, start, state, phase):
     """What is wrong with a cell's state after a phase (1, 2, 3): lost, duplicated, left behind."""
@@ -442,8 +684,10 @@ def judge_state(row, start, state, phase):
             continue  # a complete replacement of the same name
         if any(rule(old, state) for rule in row.may_lose):
             continue
-        problems.append('complete snapshot %s lost: %s' % (
-            where(old['api'], old['instance_id'], old['name']), 'now %s' % kept[0]['status'] if kept else 'deleted'))
+        problems.append(
+            'complete snapshot %s lost: %s'
+            % (where(old['api'], old['instance_id'], old['name']), 'now %s' % kept[0]['status'] if kept else 'deleted')
+        )
 
     groups = collections.defaultdict(list)
     for snapshot in (s for s in now if s['api'] == 'instance'):
@@ -473,11 +717,16 @@ def judge_schedules(row, start, state, phase):
         explained.update((old['name'], new['name']))
         held = old in settings_now or new in settings_now or (phase == 1 and replacement in settings_now)
         if old['name'] != row.schedule_deleted and not held:
-            problems.append("schedule '%s' lost: none has its old or its new settings (schedules: %s)" % (
-                old['name'], show_schedules(settings_now)))
+            problems.append(
+                "schedule '%s' lost: none has its old or its new settings (schedules: %s)"
+                % (old['name'], show_schedules(settings_now))
+            )
     if phase > 1:
-        problems.extend("schedule '%s' left behind (%s)" % (s['name'], s['id'])
-                        for s in state['schedules'] if s['name'] not in explained)
+        problems.extend(
+            "schedule '%s' left behind (%s)" % (s['name'], s['id'])
+            for s in state['schedules']
+            if s['name'] not in explained
+        )
     return problems
 
 
@@ -489,8 +738,13 @@ def resent_posts(log):
             continue
         key = (entry['path'], repr(sorted(entry['params'].items())))
         if key in performed:
-            fate = ('the API answered it HTTP %s' % entry['api_status'] if entry['performed']
-                    else 'dropped unperformed' if entry['fault'] else 'not performed')
+            fate = (
+                'the API answered it HTTP %s' % entry['api_status']
+                if entry['performed']
+                else 'dropped unperformed'
+                if entry['fault']
+                else 'not performed'
+            )
             resent.append('POST %s resent after the first one was carried out (%s)' % (entry['path'], fate))
         if entry['performed']:
             performed.add(key)
@@ -500,13 +754,21 @@ def resent_posts(log):
 def restores_while_running(logs):
     """Restore requests sent while an earlier restore of the row was still running (over all runs), as (when, what)."""
     problems, running_until = [], None
-    restores = [(phase, entry) for phase, log in logs.items() for entry in log
-                if entry['method'] == 'POST' and entry['path'].endswith('/restore')]
+    restores = [
+        (phase, entry)
+        for phase, log in logs.items()
+        for entry in log
+        if entry['method'] == 'POST' and entry['path'].endswith('/restore')
+    ]
     for phase, entry in sorted(restores, key=lambda item: item[1]['time']):
         if running_until is not None and entry['time'] < running_until:
             fate = 'the API answered it HTTP %s' % entry['api_status'] if entry['performed'] else 'dropped unperformed'
-            problems.append(('in the ' + PHASES[phase - 1],
-                             'a restore request was sent while the first restore was running (%s)' % fate))
+            problems.append(
+                (
+                    'in the ' + PHASES[phase - 1],
+                    'a restore request was sent while the first restore was running (%s)' % fate,
+                )
+            )
         if entry['performed'] and 200 <= (entry['api_status'] or 0) < 300 and running_until is None:
             running_until = entry['time'] + LONG_RESTORE_SECONDS
     return problems
@@ -533,8 +795,9 @@ def judge_cell(row, case, runs, states, logs, fault_fired):
     for phase in (1, 2, 3):
         run, label = runs[phase - 1], PHASES[phase - 1]
         if name not in run.results:
-            findings.append(('in the ' + label,
-                             'no result (ansible-playbook exit %s, see %s)' % (run.returncode, run.work_dir)))
+            findings.append(
+                ('in the ' + label, 'no result (ansible-playbook exit %s, see %s)' % (run.returncode, run.work_dir))
+            )
             continue
         state = states[phase][name]
         findings.extend(('after the ' + label, p) for p in judge_state(row, states[0][name], state, phase))
@@ -546,8 +809,12 @@ def judge_cell(row, case, runs, states, logs, fault_fired):
     first = runs[0].result(name)
     if case.letter == 'a':
         if failed(runs[0], name):
-            findings.append(('in the faulty run',
-                             'the task failed, though its request was carried out: %s' % short(first.get('msg'))))
+            findings.append(
+                (
+                    'in the faulty run',
+                    'the task failed, though its request was carried out: %s' % short(first.get('msg')),
+                )
+            )
         if changed(runs[1], name, row) and not row.every_run_changes:
             findings.append(('in the re-run', 'changed: true after a faulty run whose request was carried out'))
     if case.letter == 'b':
@@ -555,8 +822,9 @@ def judge_cell(row, case, runs, states, logs, fault_fired):
         if not failed(runs[0], name):
             findings.append(('in the faulty run', 'the task succeeded although its request was refused'))
         elif status not in (first.get('msg') or ''):
-            findings.append(('in the faulty run',
-                             'the task failed without naming %s: %s' % (status, short(first.get('msg')))))
+            findings.append(
+                ('in the faulty run', 'the task failed without naming %s: %s' % (status, short(first.get('msg'))))
+            )
     if not row.every_run_changes:
         writes = ['%s %s' % (e['method'], e['path']) for e in logs[3][name] if e['method'] in WRITE_METHODS]
         if changed(runs[2], name, row):
@@ -578,8 +846,10 @@ def merged(findings):
     lines = []
     for what, seen in whens.items():
         # 'after the re-run, third run': the word that starts the first is not repeated for the ones that share it
-        later = [re.sub(r'^(after|in) the ', '', when) if when.split()[0] == seen[0].split()[0] else when
-                 for when in seen[1:]]
+        later = [
+            re.sub(r'^(after|in) the ', '', when) if when.split()[0] == seen[0].split()[0] else when
+            for when in seen[1:]
+        ]
         lines.append('%s: %s' % (', '.join([seen[0]] + later), what))
     return lines
 
@@ -598,9 +868,13 @@ def short(text, length=160):
 
 # -- running the matrix ------------------------------------------------------------------------------------------------
 
+
 def seed(sim, row):
-    for key, add in (('account', sim.add_snapshots), ('instance', sim.add_instance_snapshots),
-                     ('schedules', sim.add_schedules)):
+    for key, add in (
+        ('account', sim.add_snapshots),
+        ('instance', sim.add_instance_snapshots),
+        ('schedules', sim.add_schedules),
+    ):
         add([dict(item) for item in BYSTANDERS[key] + row.seed.get(key, [])])
     sim.configure(**dict({'restore_seconds': RESTORE_SECONDS}, **row.simulator))
     sim.clear_log()
@@ -618,8 +892,17 @@ def matrix():
     cells = []
     for (row, case), sim in zip(plans, sims):
         seed(sim, row)
-        cells.append(Cell(cell_name(row, case), sim, row.args, module=row.module, api_timeout=API_TIMEOUT,
-                          api_retries=API_RETRIES, labels={'row': row, 'case': case}))
+        cells.append(
+            Cell(
+                cell_name(row, case),
+                sim,
+                row.args,
+                module=row.module,
+                api_timeout=API_TIMEOUT,
+                api_retries=API_RETRIES,
+                labels={'row': row, 'case': case},
+            )
+        )
     states = {0: dict((cell.name, observe(cell.sim)) for cell in cells)}
     runs, logs, fired = [], {}, {}
     try:
@@ -639,8 +922,10 @@ def matrix():
                 states[phase][cell.name] = observe(cell.sim)
     finally:
         stop_simulators(sims)
-    verdicts = dict((cell.name, judge_cell(cell.labels['row'], cell.labels['case'], runs, states, logs,
-                                           fired[cell.name])) for cell in cells)
+    verdicts = dict(
+        (cell.name, judge_cell(cell.labels['row'], cell.labels['case'], runs, states, logs, fired[cell.name]))
+        for cell in cells
+    )
     result = Matrix(cells, runs, states, logs, verdicts)
     report(result)
     return result
@@ -660,11 +945,25 @@ def report(result):
         lines.append([row.title, '`%s`' % readable(row.request), row.checks] + marks)
     passed = sum(1 for problems in result.verdicts.values() if not problems)
     walls = ', '.join('%.0f s (%.0f CPU-s)' % (run.elapsed, run.cpu_seconds) for run in result.runs)
-    summary = ['%d of %d cells pass (%d rows x %d cases); three ansible-playbook runs (faulty, re-run, third) of %d '
-               'cells each, forks %d, api_retries=%d, api_timeout=%ds: %s.' % (
-                   passed, len(result.verdicts), len(ROWS), len(CASES), len(result.cells), FORKS, API_RETRIES,
-                   API_TIMEOUT, walls), '']
-    details = ['', 'What each failing cell found (state after each run, requests sent):', ''] + failures if failures else []
+    summary = [
+        '%d of %d cells pass (%d rows x %d cases); three ansible-playbook runs (faulty, re-run, third) of %d '
+        'cells each, forks %d, api_retries=%d, api_timeout=%ds: %s.'
+        % (
+            passed,
+            len(result.verdicts),
+            len(ROWS),
+            len(CASES),
+            len(result.cells),
+            FORKS,
+            API_RETRIES,
+            API_TIMEOUT,
+            walls,
+        ),
+        '',
+    ]
+    details = (
+        ['', 'What each failing cell found (state after each run, requests sent):', ''] + failures if failures else []
+    )
     REPORT.add('failure_paths', 'Failure-path matrix', summary + table(header, lines) + details)
 
 

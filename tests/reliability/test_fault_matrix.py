@@ -8,7 +8,18 @@ leaving the account consistent. The same cells also run in check mode: no PUT an
 
 import pytest
 
-from reliability_harness import DB_1, REPORT, WEB_1, WEB_2, Cell, outcome, run_cells, start_simulators, stop_simulators, table
+from reliability_harness import (
+    DB_1,
+    REPORT,
+    WEB_1,
+    WEB_2,
+    Cell,
+    outcome,
+    run_cells,
+    start_simulators,
+    stop_simulators,
+    table,
+)
 
 API_RETRIES = 2
 API_TIMEOUT = 1
@@ -38,19 +49,34 @@ CALLS = (
     ('PUT', {'name': TARGET, 'instance_id': WEB_1}, {'method': 'PUT', 'path': TARGET_PATH}, 'PUT ' + TARGET_PATH),
     ('DELETE', {'name': TARGET, 'state': 'absent'}, {'method': 'DELETE', 'path': TARGET_PATH}, 'DELETE ' + TARGET_PATH),
     # The first list is the lookup of the existing snapshot; every later one is a poll while waiting.
-    ('poll during wait', {'name': TARGET, 'instance_id': WEB_1}, {'method': 'GET', 'path': '/v2/snapshots', 'skip': 1},
-     'GET /v2/snapshots'),
-    ('instance lookup', {'name': TARGET, 'instance': 'web-1'}, {'method': 'GET', 'path': '/v2/instances'}, 'GET /v2/instances'),
+    (
+        'poll during wait',
+        {'name': TARGET, 'instance_id': WEB_1},
+        {'method': 'GET', 'path': '/v2/snapshots', 'skip': 1},
+        'GET /v2/snapshots',
+    ),
+    (
+        'instance lookup',
+        {'name': TARGET, 'instance': 'web-1'},
+        {'method': 'GET', 'path': '/v2/instances'},
+        'GET /v2/instances',
+    ),
 )
 
 BYSTANDERS = (
-    {'name': 'keep-web-2-weekly', 'instance_id': WEB_2, 'status': 'complete', 'requested_at': '2026-01-04T03:00:00+00:00'},
+    {
+        'name': 'keep-web-2-weekly',
+        'instance_id': WEB_2,
+        'status': 'complete',
+        'requested_at': '2026-01-04T03:00:00+00:00',
+    },
     {'name': 'keep-db-1-scheduled', 'instance_id': DB_1, 'cron_timing': '0 3 * * 0', 'status': 'new'},
 )
 BUDGETS = (('within', API_RETRIES), ('beyond', API_RETRIES + 1))
 # Marks the problems that mean the account was left inconsistent (counted apart in the report).
 ACCOUNT_PROBLEMS = 'account: '
-# Check mode sends only reads, so a fault armed on a PUT or DELETE must never fire, and a fault on a read must be survived
+# Check mode sends only reads, so a fault armed on a PUT or DELETE must never fire, and a fault on a read must be
+# survived
 # as in normal mode: two kinds of fault per call kind show both without paying for all nine again.
 CHECK_MODE_FAULTS = ('HTTP 503', 'dropped connection')
 
@@ -66,11 +92,35 @@ def build_cells():
     for call, args, where, request in CALLS:
         for fault, injected, says in FAULTS:
             for budget, times in BUDGETS:
-                plans.append(dict(call=call, args=args, where=where, request=request, fault=fault, injected=injected,
-                                  says=says, budget=budget, times=times, check_mode=False))
+                plans.append(
+                    dict(
+                        call=call,
+                        args=args,
+                        where=where,
+                        request=request,
+                        fault=fault,
+                        injected=injected,
+                        says=says,
+                        budget=budget,
+                        times=times,
+                        check_mode=False,
+                    )
+                )
             if fault in CHECK_MODE_FAULTS:
-                plans.append(dict(call=call, args=args, where=where, request=request, fault=fault, injected=injected,
-                                  says=says, budget='within', times=API_RETRIES, check_mode=True))
+                plans.append(
+                    dict(
+                        call=call,
+                        args=args,
+                        where=where,
+                        request=request,
+                        fault=fault,
+                        injected=injected,
+                        says=says,
+                        budget='within',
+                        times=API_RETRIES,
+                        check_mode=True,
+                    )
+                )
     sims = start_simulators(len(plans), new_seconds=NEW_SECONDS, progress_seconds=PROGRESS_SECONDS)
     cells = []
     for plan, sim in zip(plans, sims):
@@ -80,8 +130,17 @@ def build_cells():
         sim.add_fault(times=plan['times'], **dict(plan['where'], **plan['injected']))
         labels = dict(plan, before=dict((snap['name'], snap) for snap in sim.snapshots()))
         check_mode = labels.pop('check_mode')
-        cells.append(Cell(cell_name(plan['call'], plan['fault'], plan['budget'], check_mode), sim, plan['args'],
-                          api_timeout=API_TIMEOUT, api_retries=API_RETRIES, check_mode=check_mode, labels=labels))
+        cells.append(
+            Cell(
+                cell_name(plan['call'], plan['fault'], plan['budget'], check_mode),
+                sim,
+                plan['args'],
+                api_timeout=API_TIMEOUT,
+                api_retries=API_RETRIES,
+                check_mode=check_mode,
+                labels=labels,
+            )
+        )
     return cells
 
 
@@ -114,12 +173,20 @@ def judge(cell, matrix_run):
     result = matrix_run.run.result(cell.name)
     final = matrix_run.finals[cell.name]
     before = plan['before']
-    writes = ['%s %s' % (entry['method'], entry['path']) for entry in matrix_run.logs[cell.name] if entry['method'] in ('PUT', 'DELETE')]
+    writes = [
+        '%s %s' % (entry['method'], entry['path'])
+        for entry in matrix_run.logs[cell.name]
+        if entry['method'] in ('PUT', 'DELETE')
+    ]
     problems = []
     for bystander in BYSTANDERS:
         kept = final.get(bystander['name'])
         was = before[bystander['name']]
-        if kept is None or (kept['id'], kept['status'], kept['requested_at']) != (was['id'], was['status'], was['requested_at']):
+        if kept is None or (kept['id'], kept['status'], kept['requested_at']) != (
+            was['id'],
+            was['status'],
+            was['requested_at'],
+        ):
             problems.append(ACCOUNT_PROBLEMS + 'bystander %s was changed or lost: %s' % (bystander['name'], kept))
     extra = set(final) - set(before) - {TARGET}
     if extra:
@@ -206,7 +273,11 @@ def report(cells, matrix_run, verdicts):
                 if cell.labels['call'] != call or cell.labels['fault'] != fault:
                     continue
                 good = not verdicts[cell.name]
-                label = 'check' if cell.check_mode else {'within': 'survived', 'beyond': 'failed clearly'}[cell.labels['budget']]
+                label = (
+                    'check'
+                    if cell.check_mode
+                    else {'within': 'survived', 'beyond': 'failed clearly'}[cell.labels['budget']]
+                )
                 marks.append(label if good else label.upper() + ' NOT OK')
             row.append(', '.join(marks))
         rows.append(row)
@@ -215,24 +286,52 @@ def report(cells, matrix_run, verdicts):
     beyond = [cell for cell in normal if cell.labels['budget'] == 'beyond']
     checks = [cell for cell in cells if cell.check_mode]
     consistent = [cell for cell in cells if not any(ACCOUNT_PROBLEMS in problem for problem in verdicts[cell.name])]
-    summary = table(['faults tried', 'within budget: survived', 'beyond budget: failed clearly', 'account consistent',
-                     'check mode: no PUT/DELETE', 'wall time'],
-                    [[len(normal), passed(within, verdicts), passed(beyond, verdicts), '%d / %d' % (len(consistent), len(cells)),
-                      passed(checks, verdicts), '%.0f s' % matrix_run.run.elapsed]])
-    note = ['', 'api_retries=%d, api_timeout=%ds; "within" = %d faults in a row, "beyond" = %d; one simulator per cell, '
-            '%d cells in one ansible-playbook run (-vvvv --diff, forks 30).' % (
-                API_RETRIES, API_TIMEOUT, API_RETRIES, API_RETRIES + 1, len(cells)), '']
+    summary = table(
+        [
+            'faults tried',
+            'within budget: survived',
+            'beyond budget: failed clearly',
+            'account consistent',
+            'check mode: no PUT/DELETE',
+            'wall time',
+        ],
+        [
+            [
+                len(normal),
+                passed(within, verdicts),
+                passed(beyond, verdicts),
+                '%d / %d' % (len(consistent), len(cells)),
+                passed(checks, verdicts),
+                '%.0f s' % matrix_run.run.elapsed,
+            ]
+        ],
+    )
+    note = [
+        '',
+        'api_retries=%d, api_timeout=%ds; "within" = %d faults in a row, "beyond" = %d; one simulator per cell, '
+        '%d cells in one ansible-playbook run (-vvvv --diff, forks 30).'
+        % (API_RETRIES, API_TIMEOUT, API_RETRIES, API_RETRIES + 1, len(cells)),
+        '',
+    ]
     failures = ['- %s: %s' % (name, '; '.join(problems)) for name, problems in sorted(verdicts.items()) if problems]
-    REPORT.add('fault_matrix', 'Fault matrix', summary + note + table(header, rows) + ([''] + failures if failures else []))
+    REPORT.add(
+        'fault_matrix', 'Fault matrix', summary + note + table(header, rows) + ([''] + failures if failures else [])
+    )
 
 
-PARAMS = [cell_name(call, fault, budget) for call, _a, _w, _r in CALLS for fault, _i, _s in FAULTS for budget, _t in BUDGETS]
+PARAMS = [
+    cell_name(call, fault, budget) for call, _a, _w, _r in CALLS for fault, _i, _s in FAULTS for budget, _t in BUDGETS
+]
 PARAMS += [cell_name(call, fault, 'within', True) for call, _a, _w, _r in CALLS for fault in CHECK_MODE_FAULTS]
 
 
 @pytest.mark.parametrize('name', PARAMS)
 def test_cell(matrix, name):
-    assert name in matrix.run.results, 'no result for %s (ansible-playbook exit %s, see %s)' % (name, matrix.run.returncode, matrix.run.work_dir)
+    assert name in matrix.run.results, 'no result for %s (ansible-playbook exit %s, see %s)' % (
+        name,
+        matrix.run.returncode,
+        matrix.run.work_dir,
+    )
     assert matrix.verdicts[name] == []
 
 

@@ -36,14 +36,26 @@ def hostname(index):
 
 @pytest.fixture(scope='module')
 def load_run():
-    sim = start_simulators(1, rate_limit=CIVO_LIMIT, rate_window=RATE_WINDOW, new_seconds=NEW_SECONDS, progress_seconds=PROGRESS_SECONDS)[0]
+    sim = start_simulators(
+        1, rate_limit=CIVO_LIMIT, rate_window=RATE_WINDOW, new_seconds=NEW_SECONDS, progress_seconds=PROGRESS_SECONDS
+    )[0]
     try:
         added = sim.add_instances([{'hostname': hostname(index)} for index in range(1, INSTANCES + 1)])
         instance_ids = dict((item['hostname'], item['id']) for item in added)
-        cells = [Cell(hostname(index), sim, {'name': hostname(index) + '-nightly', 'instance_id': instance_ids[hostname(index)],
-                                             'wait_timeout': 300},
-                      api_timeout=30, api_retries=5)
-                 for index in range(1, INSTANCES + 1)]
+        cells = [
+            Cell(
+                hostname(index),
+                sim,
+                {
+                    'name': hostname(index) + '-nightly',
+                    'instance_id': instance_ids[hostname(index)],
+                    'wait_timeout': 300,
+                },
+                api_timeout=30,
+                api_retries=5,
+            )
+            for index in range(1, INSTANCES + 1)
+        ]
         run = run_cells('load', cells, forks=FORKS)
         snapshots = dict((snap['name'], snap) for snap in sim.snapshots())
         stats = sim.stats()
@@ -51,21 +63,57 @@ def load_run():
     finally:
         stop_simulators([sim])
     first, last = (log[0]['time'], log[-1]['time']) if log else (0, 0)
-    figures = dict(elapsed=run.elapsed, api_span=last - first, requests=stats['total'], rate_limited=stats['rate_limited'],
-                   complete=sum(1 for snap in snapshots.values() if snap['status'] == 'complete'),
-                   failed_tasks=sum(1 for name in run.cells if outcome(run.result(name)) != 'ok'),
-                   puts_sent=stats['requests'].get('PUT', 0), windows=(last - first) / RATE_WINDOW,
-                   puts_done=sum(1 for entry in log if entry['method'] == 'PUT' and entry['status'] == 200),
-                   windows_full=sum(1 for count in window_counts(log) if count >= CIVO_LIMIT),
-                   busiest_window=max(window_counts(log) or [0]),
-                   refused=sorted(collections.Counter('%s %s' % (entry['method'], entry['path'])
-                                                      for entry in log if entry['status'] == 429).items()))
-    limit = '%d per %gs window (Civo: %d per %gs, compressed %dx)' % (CIVO_LIMIT, RATE_WINDOW, CIVO_LIMIT, CIVO_WINDOW, COMPRESSION)
-    header = ['instances', 'forks', 'limit', 'ansible-playbook wall time', 'API busy', 'windows used up', 'requests sent',
-              '429s received', 'PUTs carried out', 'complete', 'failed tasks']
-    row = [INSTANCES, FORKS, limit, '%.1f s' % figures['elapsed'], '%.1f s (%.1f windows)' % (figures['api_span'], figures['windows']),
-           '%d (busiest: %d requests)' % (figures['windows_full'], figures['busiest_window']), figures['requests'],
-           figures['rate_limited'], figures['puts_done'], '%d / %d' % (figures['complete'], INSTANCES), figures['failed_tasks']]
+    figures = dict(
+        elapsed=run.elapsed,
+        api_span=last - first,
+        requests=stats['total'],
+        rate_limited=stats['rate_limited'],
+        complete=sum(1 for snap in snapshots.values() if snap['status'] == 'complete'),
+        failed_tasks=sum(1 for name in run.cells if outcome(run.result(name)) != 'ok'),
+        puts_sent=stats['requests'].get('PUT', 0),
+        windows=(last - first) / RATE_WINDOW,
+        puts_done=sum(1 for entry in log if entry['method'] == 'PUT' and entry['status'] == 200),
+        windows_full=sum(1 for count in window_counts(log) if count >= CIVO_LIMIT),
+        busiest_window=max(window_counts(log) or [0]),
+        refused=sorted(
+            collections.Counter(
+                '%s %s' % (entry['method'], entry['path']) for entry in log if entry['status'] == 429
+            ).items()
+        ),
+    )
+    limit = '%d per %gs window (Civo: %d per %gs, compressed %dx)' % (
+        CIVO_LIMIT,
+        RATE_WINDOW,
+        CIVO_LIMIT,
+        CIVO_WINDOW,
+        COMPRESSION,
+    )
+    header = [
+        'instances',
+        'forks',
+        'limit',
+        'ansible-playbook wall time',
+        'API busy',
+        'windows used up',
+        'requests sent',
+        '429s received',
+        'PUTs carried out',
+        'complete',
+        'failed tasks',
+    ]
+    row = [
+        INSTANCES,
+        FORKS,
+        limit,
+        '%.1f s' % figures['elapsed'],
+        '%.1f s (%.1f windows)' % (figures['api_span'], figures['windows']),
+        '%d (busiest: %d requests)' % (figures['windows_full'], figures['busiest_window']),
+        figures['requests'],
+        figures['rate_limited'],
+        figures['puts_done'],
+        '%d / %d' % (figures['complete'], INSTANCES),
+        figures['failed_tasks'],
+    ]
     refused = ', '.join('%s x%d' % item for item in figures['refused']) or 'none'
     REPORT.add('load', 'Load under the rate limit', table(header, [row]) + ['', '429s by request: %s.' % refused])
     return run, snapshots, instance_ids, figures

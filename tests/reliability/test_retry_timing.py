@@ -1,4 +1,5 @@
-"""Issue 5, part 2: Retry-After is honoured (at least that long, not much longer); backoff grows, is capped and jittered.
+"""Issue 5, part 2: Retry-After is honoured (at least that long, not much longer); backoff grows, is capped and
+jittered.
 
 The waits are measured where they matter, at the server: the simulator logs the arrival time of every request,
 so the gap between a refused request and its retry is what the client really waited (plus a little transport).
@@ -21,23 +22,50 @@ RATE_WINDOW = 3.0
 
 
 def timing_cases():
-    """(label, task arguments, api_retries, simulator setup, expected gaps in s as (low, high) per retry, or a special check)."""
+    """(label, task arguments, api_retries, simulator setup, expected gaps in s as (low, high) per retry, or a special
+    check)."""
     base = client.BACKOFF_BASE
     return [
-        dict(label='429 with Retry-After: 2 on the list', setup=[{'method': 'GET', 'path': '/v2/snapshots', 'kind': 'status', 'status': 429,
-                                                                  'retry_after': 2}],
-             retries=1, gaps=[(2.0, 2.0 + RETRY_AFTER_JITTER + SLACK)]),
-        dict(label='503 with Retry-After: 1 on the PUT, twice', setup=[{'method': 'PUT', 'path': '/v2/snapshots/*', 'kind': 'status',
-                                                                        'status': 503, 'retry_after': 1, 'times': 2}],
-             retries=2, gaps=[(1.0, 1.0 + RETRY_AFTER_JITTER + SLACK)] * 2),
-        dict(label='503 without Retry-After, 3 times: exponential backoff', setup=[{'method': 'GET', 'path': '/v2/snapshots',
-                                                                                    'kind': 'status', 'status': 503, 'times': 3}],
-             retries=3, gaps=[(base * 2 ** n / 2, base * 2 ** n + SLACK) for n in range(3)]),
-        dict(label='429 without Retry-After, X-Ratelimit-Reset in %gs windows' % RATE_WINDOW, rate_window=RATE_WINDOW,
-             setup=[{'method': 'GET', 'path': '/v2/snapshots', 'kind': 'status', 'status': 429}], retries=1, gaps='reset'),
-        dict(label='429 with Retry-After: 600 (beyond the 120 s the client accepts)',
-             setup=[{'method': 'GET', 'path': '/v2/snapshots', 'kind': 'status', 'status': 429, 'retry_after': 600}],
-             retries=3, gaps='refused'),
+        dict(
+            label='429 with Retry-After: 2 on the list',
+            setup=[{'method': 'GET', 'path': '/v2/snapshots', 'kind': 'status', 'status': 429, 'retry_after': 2}],
+            retries=1,
+            gaps=[(2.0, 2.0 + RETRY_AFTER_JITTER + SLACK)],
+        ),
+        dict(
+            label='503 with Retry-After: 1 on the PUT, twice',
+            setup=[
+                {
+                    'method': 'PUT',
+                    'path': '/v2/snapshots/*',
+                    'kind': 'status',
+                    'status': 503,
+                    'retry_after': 1,
+                    'times': 2,
+                }
+            ],
+            retries=2,
+            gaps=[(1.0, 1.0 + RETRY_AFTER_JITTER + SLACK)] * 2,
+        ),
+        dict(
+            label='503 without Retry-After, 3 times: exponential backoff',
+            setup=[{'method': 'GET', 'path': '/v2/snapshots', 'kind': 'status', 'status': 503, 'times': 3}],
+            retries=3,
+            gaps=[(base * 2**n / 2, base * 2**n + SLACK) for n in range(3)],
+        ),
+        dict(
+            label='429 without Retry-After, X-Ratelimit-Reset in %gs windows' % RATE_WINDOW,
+            rate_window=RATE_WINDOW,
+            setup=[{'method': 'GET', 'path': '/v2/snapshots', 'kind': 'status', 'status': 429}],
+            retries=1,
+            gaps='reset',
+        ),
+        dict(
+            label='429 with Retry-After: 600 (beyond the 120 s the client accepts)',
+            setup=[{'method': 'GET', 'path': '/v2/snapshots', 'kind': 'status', 'status': 429, 'retry_after': 600}],
+            retries=3,
+            gaps='refused',
+        ),
     ]
 
 
@@ -52,7 +80,9 @@ def timing_run():
             sim.configure(rate_limit=1000, rate_window=case['rate_window'])
         for fault in case['setup']:
             sim.add_fault(**fault)
-        cells.append(Cell('timing_%02d' % index, sim, SNAPSHOT, api_retries=case['retries'], api_timeout=5, labels=case))
+        cells.append(
+            Cell('timing_%02d' % index, sim, SNAPSHOT, api_retries=case['retries'], api_timeout=5, labels=case)
+        )
     try:
         run = run_cells('retry_timing', cells)
         logs = dict((cell.name, cell.sim.log()) for cell in cells)
@@ -69,9 +99,19 @@ def timing_run():
             expected = 'none: fail at once'
         else:
             expected = ', '.join('%.2f-%.2f' % pair for pair in gaps)
-        rows.append([cell.labels['label'], expected, ', '.join('%.2f' % gap for gap in measured) or '-', outcome(run.result(cell.name))])
-    REPORT.add('retry_timing', 'Retry-After and backoff, measured at the server',
-               table(['scenario', 'expected wait(s), s', 'measured wait(s), s', 'task'], rows))
+        rows.append(
+            [
+                cell.labels['label'],
+                expected,
+                ', '.join('%.2f' % gap for gap in measured) or '-',
+                outcome(run.result(cell.name)),
+            ]
+        )
+    REPORT.add(
+        'retry_timing',
+        'Retry-After and backoff, measured at the server',
+        table(['scenario', 'expected wait(s), s', 'measured wait(s), s', 'task'], rows),
+    )
     return run, cells, logs
 
 
@@ -85,7 +125,11 @@ def reset_wait(log):
 
 def retry_gaps(log):
     """Seconds between each refused request and the next request (the client's wait before retrying)."""
-    return [later['time'] - earlier['time'] for earlier, later in zip(log, log[1:]) if earlier['status'] not in range(200, 300)]
+    return [
+        later['time'] - earlier['time']
+        for earlier, later in zip(log, log[1:])
+        if earlier['status'] not in range(200, 300)
+    ]
 
 
 def test_waits_are_as_long_as_asked_and_not_much_longer(timing_run):
@@ -125,7 +169,7 @@ def test_backoff_is_capped():
 
 @pytest.mark.parametrize('attempt', [0, 2, 5, 20])
 def test_backoff_is_jittered_over_the_upper_half(attempt):
-    ceiling = min(client.BACKOFF_CAP, client.BACKOFF_BASE * 2 ** attempt)
+    ceiling = min(client.BACKOFF_CAP, client.BACKOFF_BASE * 2**attempt)
     delays = [client.backoff_delay(attempt) for dummy in range(2000)]
     assert ceiling / 2 <= min(delays) and max(delays) <= ceiling
     # Spread over the whole half (uniform: standard deviation (c/2)/sqrt(12) = 0.144 c), so forks do not retry in step.

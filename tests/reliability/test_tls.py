@@ -11,7 +11,17 @@ import socket
 import pytest
 import requests
 
-from reliability_harness import REPORT, WEB_1, Cell, child_env, outcome, run_cells, start_simulators, stop_simulators, table
+from reliability_harness import (
+    REPORT,
+    WEB_1,
+    Cell,
+    child_env,
+    outcome,
+    run_cells,
+    start_simulators,
+    stop_simulators,
+    table,
+)
 
 SNAPSHOT = {'name': 'nightly-web-1', 'instance_id': WEB_1}
 PLAIN_HTTP_WARNING = 'is plain http: the API token is sent unencrypted'
@@ -33,15 +43,32 @@ def non_loopback_address():
 
 
 def tls_case(label, args, expected, module='civo_snapshot', check_mode=False, warns=False, api_retries=2):
-    return dict(label=label, args=args, expected=expected, module=module, check_mode=check_mode, warns=warns, api_retries=api_retries)
+    return dict(
+        label=label,
+        args=args,
+        expected=expected,
+        module=module,
+        check_mode=check_mode,
+        warns=warns,
+        api_retries=api_retries,
+    )
 
 
 HTTPS_CASES = (
     tls_case('https, validate_certs default (true)', dict(SNAPSHOT), 'certificate'),
-    tls_case('https, validate_certs: true, check mode', dict(SNAPSHOT, validate_certs=True), 'certificate', check_mode=True),
-    tls_case('https, validate_certs: true, civo_snapshot_info', {'validate_certs': True}, 'certificate', module='civo_snapshot_info'),
+    tls_case(
+        'https, validate_certs: true, check mode', dict(SNAPSHOT, validate_certs=True), 'certificate', check_mode=True
+    ),
+    tls_case(
+        'https, validate_certs: true, civo_snapshot_info',
+        {'validate_certs': True},
+        'certificate',
+        module='civo_snapshot_info',
+    ),
     tls_case('https, validate_certs: false', dict(SNAPSHOT, validate_certs=False), 'ok'),
-    tls_case('https, validate_certs: false, civo_snapshot_info', {'validate_certs': False}, 'ok', module='civo_snapshot_info'),
+    tls_case(
+        'https, validate_certs: false, civo_snapshot_info', {'validate_certs': False}, 'ok', module='civo_snapshot_info'
+    ),
 )
 
 
@@ -53,16 +80,44 @@ def tls_run():
     cases = list(HTTPS_CASES)
     port = plain_sims[0].url.rsplit(':', 1)[1]
     if address:
-        cases.append(tls_case('http:// to this machine\'s non-loopback address %s' % address,
-                              dict(SNAPSHOT, api_url='http://%s:%s' % (address, port)), 'ok', warns=True))
+        cases.append(
+            tls_case(
+                'http:// to this machine\'s non-loopback address %s' % address,
+                dict(SNAPSHOT, api_url='http://%s:%s' % (address, port)),
+                'ok',
+                warns=True,
+            )
+        )
     else:
-        cases.append(tls_case('http:// to a non-loopback address %s (unreachable)' % UNREACHABLE_ADDRESS,
-                              dict(SNAPSHOT, api_url='http://%s:9' % UNREACHABLE_ADDRESS), 'connection', warns=True, api_retries=0))
+        cases.append(
+            tls_case(
+                'http:// to a non-loopback address %s (unreachable)' % UNREACHABLE_ADDRESS,
+                dict(SNAPSHOT, api_url='http://%s:9' % UNREACHABLE_ADDRESS),
+                'connection',
+                warns=True,
+                api_retries=0,
+            )
+        )
     cases.append(tls_case('http://127.0.0.1 (loopback)', dict(SNAPSHOT, api_url=plain_sims[1].url), 'ok'))
-    cases.append(tls_case('http://localhost (loopback)', dict(SNAPSHOT, api_url=plain_sims[2].url.replace('127.0.0.1', 'localhost')), 'ok'))
-    cells = [Cell('tls_%02d' % index, sim, case['args'], module=case['module'], check_mode=case['check_mode'],
-                  api_retries=case['api_retries'], labels=case)
-             for index, (case, sim) in enumerate(zip(cases, https_sims + plain_sims))]
+    cases.append(
+        tls_case(
+            'http://localhost (loopback)',
+            dict(SNAPSHOT, api_url=plain_sims[2].url.replace('127.0.0.1', 'localhost')),
+            'ok',
+        )
+    )
+    cells = [
+        Cell(
+            'tls_%02d' % index,
+            sim,
+            case['args'],
+            module=case['module'],
+            check_mode=case['check_mode'],
+            api_retries=case['api_retries'],
+            labels=case,
+        )
+        for index, (case, sim) in enumerate(zip(cases, https_sims + plain_sims))
+    ]
     try:
         # A CA bundle in the environment, as corporate machines and execution environments often set: requests then
         # ignores a session's verify=False (psf/requests#3829), and validate_certs=false must still work.
@@ -73,9 +128,18 @@ def tls_run():
     for cell in cells:
         result = run.result(cell.name)
         warned = any(PLAIN_HTTP_WARNING in str(warning) for warning in result.get('warnings') or [])
-        rows.append([cell.labels['label'], 'yes' if cell.check_mode else 'no', outcome(result), 'yes' if warned else 'no',
-                     (result.get('msg') or '-')[:160]])
-    REPORT.add('tls', 'TLS and plain http', table(['endpoint', 'check mode', 'task', 'plain-http warning', 'message'], rows))
+        rows.append(
+            [
+                cell.labels['label'],
+                'yes' if cell.check_mode else 'no',
+                outcome(result),
+                'yes' if warned else 'no',
+                (result.get('msg') or '-')[:160],
+            ]
+        )
+    REPORT.add(
+        'tls', 'TLS and plain http', table(['endpoint', 'check mode', 'task', 'plain-http warning', 'message'], rows)
+    )
     return run, cells
 
 
@@ -93,8 +157,10 @@ def test_each_endpoint_is_trusted_or_refused_as_it_should(tls_run):
         if expected == 'certificate' and 'attempts' in result.get('msg', ''):
             problems.append('%s: a certificate error was retried: %s' % (cell.labels['label'], result.get('msg')))
         if warned != cell.labels['warns']:
-            problems.append('%s: plain-http warning %s expected, got %s' % (
-                cell.labels['label'], cell.labels['warns'], result.get('warnings')))
+            problems.append(
+                '%s: plain-http warning %s expected, got %s'
+                % (cell.labels['label'], cell.labels['warns'], result.get('warnings'))
+            )
     assert problems == []
 
 

@@ -38,8 +38,21 @@ NAME_RE = re.compile(r'^[A-Za-z0-9._-]+$')
 BEARER_RE = re.compile(r'^\s*bearer\s+(\S+)\s*$', re.IGNORECASE)
 CRON_FIELD_RE = re.compile(r'^(?:[0-9*/,-]|[A-Za-z]{3})+$')
 REAL_SHAPE_OFFSET = datetime.timezone(datetime.timedelta(hours=1))
-SNAPSHOT_FIELDS = ('id', 'name', 'instance_id', 'hostname', 'template_id', 'region', 'openstack_snapshot_id',
-                   'safe', 'size_gb', 'status', 'cron_timing', 'requested_at', 'completed_at')
+SNAPSHOT_FIELDS = (
+    'id',
+    'name',
+    'instance_id',
+    'hostname',
+    'template_id',
+    'region',
+    'openstack_snapshot_id',
+    'safe',
+    'size_gb',
+    'status',
+    'cron_timing',
+    'requested_at',
+    'completed_at',
+)
 # Fields accepted by /_sim/snapshots besides the public ones: disk_gb sizes the snapshot, frozen stops progression.
 SNAPSHOT_INTERNAL_FIELDS = ('disk_gb', 'frozen')
 ACTIVE_STATUSES = ('new', 'in-progress')
@@ -47,8 +60,17 @@ FAULT_KINDS = ('status', 'delay', 'drop', 'malformed', 'cutoff')
 # The kinds `after: true` applies to: the operation is performed, then its answer is lost (drop) or replaced (status).
 AFTER_KINDS = ('status', 'drop')
 FAULT_METHODS = ('GET', 'PUT', 'DELETE', 'POST', 'PATCH', '*')
-FAULT_DEFAULTS = {'method': '*', 'path': '*', 'kind': None, 'status': 503, 'retry_after': None, 'delay': 5.0,
-                  'times': 1, 'skip': 0, 'after': False}
+FAULT_DEFAULTS = {
+    'method': '*',
+    'path': '*',
+    'kind': None,
+    'status': 503,
+    'retry_after': None,
+    'delay': 5.0,
+    'times': 1,
+    'skip': 0,
+    'after': False,
+}
 # The fault a cut-off simulator applies to every /v2 request until its faults are cleared: hang up, perform nothing.
 CUT_OFF_DROP = dict(FAULT_DEFAULTS, kind='drop')
 # Fields every instance answers unless config instance_source_fields is false (civogo's Instance; current-api.md 6).
@@ -115,7 +137,9 @@ def _merge_config(config, changes):
         elif key == 'fail_names':
             valid = isinstance(value, list) and all(isinstance(pattern, str) for pattern in value)
         elif key in ('rate_limit', 'quota', 'instances_max_per_page'):
-            valid = (value is None and key != 'rate_limit') or (_is_number(value) and value == int(value) and value >= 0)
+            valid = (value is None and key != 'rate_limit') or (
+                _is_number(value) and value == int(value) and value >= 0
+            )
         elif key in current_api.CONFIG_DEFAULTS:
             valid = current_api.valid_config_value(key, value)
         elif key in ('rate_window', 'time_scale'):
@@ -136,8 +160,17 @@ def _new_instance(fields):
     if any(not isinstance(fields.get(key, ''), str) for key in INSTANCE_SOURCE_FIELDS):
         raise ValueError('%s must be strings' % ', '.join(INSTANCE_SOURCE_FIELDS))
     # Built from a disk image (the template) unless told otherwise, as civogo's Instance and the API docs show it.
-    instance = {'id': None, 'hostname': None, 'status': 'ACTIVE', 'region': 'LON1', 'disk_gb': 25,
-                'template_id': 'ubuntu-jammy', 'source_type': 'diskimage', 'source_id': None, 'snapshot_id': ''}
+    instance = {
+        'id': None,
+        'hostname': None,
+        'status': 'ACTIVE',
+        'region': 'LON1',
+        'disk_gb': 25,
+        'template_id': 'ubuntu-jammy',
+        'source_type': 'diskimage',
+        'source_id': None,
+        'snapshot_id': '',
+    }
     instance.update(fields)
     instance['id'] = str(instance['id'] or uuid.uuid4())
     instance['region'] = str(instance['region']).upper()
@@ -173,28 +206,63 @@ def _make_certificate(directory):
     """Self-signed certificate for 127.0.0.1/localhost: (cert_file, key_file)."""
     cert_file, key_file = os.path.join(directory, 'cert.pem'), os.path.join(directory, 'key.pem')
     if shutil.which('openssl'):
-        subprocess.run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-                        '-keyout', key_file, '-out', cert_file, '-days', '7', '-subj', '/CN=localhost',
-                        '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                'openssl',
+                'req',
+                '-x509',
+                '-newkey',
+                'ec',
+                '-pkeyopt',
+                'ec_paramgen_curve:prime256v1',
+                '-nodes',
+                '-keyout',
+                key_file,
+                '-out',
+                cert_file,
+                '-days',
+                '7',
+                '-subj',
+                '/CN=localhost',
+                '-addext',
+                'subjectAltName=DNS:localhost,IP:127.0.0.1',
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         return cert_file, key_file
     import ipaddress
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
+
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'localhost')])
     now = datetime.datetime.now(datetime.timezone.utc)
-    alt_names = x509.SubjectAlternativeName([x509.DNSName('localhost'), x509.IPAddress(ipaddress.ip_address('127.0.0.1'))])
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=7)).add_extension(alt_names, critical=False)
-            .sign(key, hashes.SHA256()))
+    alt_names = x509.SubjectAlternativeName(
+        [x509.DNSName('localhost'), x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=7))
+        .add_extension(alt_names, critical=False)
+        .sign(key, hashes.SHA256())
+    )
     with open(cert_file, 'wb') as out:
         out.write(cert.public_bytes(serialization.Encoding.PEM))
     with open(key_file, 'wb') as out:
-        out.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        out.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
     return cert_file, key_file
 
 
@@ -202,8 +270,20 @@ class Simulator(current_api.CurrentApi):
     """The simulated service: state, the /v2 API logic, the controls, and the HTTP server around them.
     The current snapshot API family (instance snapshots, resource snapshots, schedules) is in current_api.py."""
 
-    def __init__(self, token='sim-token', seed=None, new_seconds=1.0, progress_seconds=3.0, real_shape=False, rate_limit=0,
-                 rate_window=60.0, tls=False, host='127.0.0.1', port=0, quiet=True):
+    def __init__(
+        self,
+        token='sim-token',
+        seed=None,
+        new_seconds=1.0,
+        progress_seconds=3.0,
+        real_shape=False,
+        rate_limit=0,
+        rate_window=60.0,
+        tls=False,
+        host='127.0.0.1',
+        port=0,
+        quiet=True,
+    ):
         self.token = token
         self.tls = tls
         self.host = host
@@ -212,13 +292,29 @@ class Simulator(current_api.CurrentApi):
         self.url = None
         self.cert_file = None
         self._seed = _load_seed(seed)
-        defaults = {'new_seconds': 1.0, 'progress_seconds': 3.0, 'real_shape': False, 'rate_limit': 0, 'rate_window': 60.0,
-                    'quota': None, 'fail_names': [], 'time_scale': 1.0, 'instances_max_per_page': None,
-                    'instance_source_fields': True}
+        defaults = {
+            'new_seconds': 1.0,
+            'progress_seconds': 3.0,
+            'real_shape': False,
+            'rate_limit': 0,
+            'rate_window': 60.0,
+            'quota': None,
+            'fail_names': [],
+            'time_scale': 1.0,
+            'instances_max_per_page': None,
+            'instance_source_fields': True,
+        }
         defaults.update(current_api.CONFIG_DEFAULTS)
-        self._startup_config = _merge_config(defaults, {
-            'new_seconds': new_seconds, 'progress_seconds': progress_seconds, 'real_shape': real_shape,
-            'rate_limit': rate_limit, 'rate_window': rate_window})
+        self._startup_config = _merge_config(
+            defaults,
+            {
+                'new_seconds': new_seconds,
+                'progress_seconds': progress_seconds,
+                'real_shape': real_shape,
+                'rate_limit': rate_limit,
+                'rate_window': rate_window,
+            },
+        )
         self._lock = threading.RLock()
         self._server = None
         self._thread = None
@@ -260,7 +356,8 @@ class Simulator(current_api.CurrentApi):
     # -- controls (also served under /_sim) ---------------------------------------------------------------------------
 
     def reset(self, **overrides):
-        """Back to the start-up state: seed instances, no snapshots, empty log, no faults, start-up config (+ overrides)."""
+        """Back to the start-up state: seed instances, no snapshots, empty log, no faults, start-up config (+
+        overrides)."""
         config = _merge_config(self._startup_config, overrides)
         with self._lock:
             self._config = config
@@ -310,7 +407,10 @@ class Simulator(current_api.CurrentApi):
             (fault['method'] in FAULT_METHODS, 'method must be one of %s' % ', '.join(FAULT_METHODS)),
             (isinstance(fault['path'], str), 'path must be a string'),
             (isinstance(fault['status'], int) and 100 <= fault['status'] <= 599, 'status must be an HTTP status'),
-            (fault['retry_after'] is None or (_is_number(fault['retry_after']) and fault['retry_after'] >= 0), 'bad retry_after'),
+            (
+                fault['retry_after'] is None or (_is_number(fault['retry_after']) and fault['retry_after'] >= 0),
+                'bad retry_after',
+            ),
             (_is_number(fault['delay']) and fault['delay'] >= 0, 'delay must be a number of seconds'),
             (isinstance(fault['times'], int) and fault['times'] >= 1, 'times must be an integer >= 1'),
             (isinstance(fault['skip'], int) and fault['skip'] >= 0, 'skip must be an integer >= 0'),
@@ -356,7 +456,17 @@ class Simulator(current_api.CurrentApi):
             current = self._snapshots[snapshot_name]
             frozen = current['frozen'] or 'status' in fields
             if 'requested_at' in fields and not frozen:
-                kept = ('id', 'name', 'instance_id', 'hostname', 'template_id', 'region', 'disk_gb', 'safe', 'cron_timing')
+                kept = (
+                    'id',
+                    'name',
+                    'instance_id',
+                    'hostname',
+                    'template_id',
+                    'region',
+                    'disk_gb',
+                    'safe',
+                    'cron_timing',
+                )
                 base = {key: current[key] for key in kept}
             else:
                 base = {key: current[key] for key in SNAPSHOT_FIELDS + ('disk_gb',)}
@@ -371,7 +481,8 @@ class Simulator(current_api.CurrentApi):
         with self._lock:
             return [self._render(snap, real_shape=False, now=now) for snap in self._sorted_snapshots()]
 
-    # -- snapshot clock and shape ---------------------------------------------------------------------------------------
+    # -- snapshot clock and shape
+    # ---------------------------------------------------------------------------------------
 
     def _build_snapshot(self, fields, now, frozen):
         if not isinstance(fields, dict) or not fields.get('name'):
@@ -380,10 +491,22 @@ class Simulator(current_api.CurrentApi):
         if unknown:
             raise ValueError('unknown snapshot fields: %s' % ', '.join(sorted(unknown)))
         instance = self._instances.get(str(fields.get('instance_id')), {})
-        snap = {'id': str(uuid.uuid4()), 'instance_id': None, 'hostname': instance.get('hostname'),
-                'template_id': instance.get('template_id'), 'region': instance.get('region', 'LON1'),
-                'disk_gb': instance.get('disk_gb', 25), 'openstack_snapshot_id': None, 'safe': False, 'size_gb': None,
-                'status': 'new', 'cron_timing': None, 'requested_at': now, 'completed_at': None, 'frozen': frozen}
+        snap = {
+            'id': str(uuid.uuid4()),
+            'instance_id': None,
+            'hostname': instance.get('hostname'),
+            'template_id': instance.get('template_id'),
+            'region': instance.get('region', 'LON1'),
+            'disk_gb': instance.get('disk_gb', 25),
+            'openstack_snapshot_id': None,
+            'safe': False,
+            'size_gb': None,
+            'status': 'new',
+            'cron_timing': None,
+            'requested_at': now,
+            'completed_at': None,
+            'frozen': frozen,
+        }
         snap.update(fields)
         snap['requested_at'] = _epoch(snap['requested_at'])
         snap['completed_at'] = _epoch(snap['completed_at'])
@@ -431,8 +554,17 @@ class Simulator(current_api.CurrentApi):
         """
         now = time.time()
         with self._lock:
-            entry = {'method': method, 'path': path, 'query': query, 'params': params, 'status': None, 'fault': None,
-                     'performed': False, 'api_status': None, 'time': now}
+            entry = {
+                'method': method,
+                'path': path,
+                'query': query,
+                'params': params,
+                'status': None,
+                'fault': None,
+                'performed': False,
+                'api_status': None,
+                'time': now,
+            }
             self._log.append(entry)
             self._stats['total'] += 1
             self._stats['requests'][method] = self._stats['requests'].get(method, 0) + 1
@@ -465,8 +597,11 @@ class Simulator(current_api.CurrentApi):
             self._window_start, self._window_count = now, 0
         self._window_count += 1
         window_end = self._window_start + window
-        headers = {'X-Ratelimit-Limit': str(int(limit)), 'X-Ratelimit-Remaining': str(max(0, int(limit) - self._window_count)),
-                   'X-Ratelimit-Reset': str(int(math.ceil(window_end)))}
+        headers = {
+            'X-Ratelimit-Limit': str(int(limit)),
+            'X-Ratelimit-Remaining': str(max(0, int(limit) - self._window_count)),
+            'X-Ratelimit-Reset': str(int(math.ceil(window_end))),
+        }
         if self._window_count <= limit:
             return headers, False
         headers['Retry-After'] = str(max(1, int(math.ceil(window_end - now))))
@@ -474,7 +609,8 @@ class Simulator(current_api.CurrentApi):
         return headers, True
 
     def _take_fault(self, method, path):
-        """The first pending fault matching the request is the only one considered: it lets it pass (skip) or applies."""
+        """The first pending fault matching the request is the only one considered: it lets it pass (skip) or
+        applies."""
         for fault in self._faults:
             if fault['method'] in ('*', method) and (fault['path'] == path or fnmatch.fnmatchcase(path, fault['path'])):
                 if fault['skip'] > 0:
@@ -538,36 +674,62 @@ class Simulator(current_api.CurrentApi):
 
     def _put_snapshot(self, params, region, name):
         if not NAME_RE.match(name):
-            raise ApiError(400, 'parameter_name_invalid', 'A snapshot name may only contain letters, digits, ".", "_" and "-"')
+            raise ApiError(
+                400, 'parameter_name_invalid', 'A snapshot name may only contain letters, digits, ".", "_" and "-"'
+            )
         instance_id = _scalar(params.get('instance_id'))
         if instance_id in (None, ''):
             raise ApiError(400, 'parameter_instance_id_missing', 'The instance_id parameter is required')
         safe = parse_bool(_scalar(params.get('safe', False)), 'safe')
         cron_timing = _scalar(params.get('cron_timing')) or None
         if cron_timing is not None and not _valid_cron(cron_timing):
-            raise ApiError(400, 'parameter_invalid', 'cron_timing must be a 5-field cron expression, got %r' % (cron_timing,))
+            raise ApiError(
+                400, 'parameter_invalid', 'cron_timing must be a 5-field cron expression, got %r' % (cron_timing,)
+            )
         instance = self._instances.get(str(instance_id))
         if instance is None or region not in (None, instance['region']):
-            raise ApiError(404, 'database_snapshot_create_instance_not_found', 'The instance %s could not be found' % instance_id)
+            raise ApiError(
+                404, 'database_snapshot_create_instance_not_found', 'The instance %s could not be found' % instance_id
+            )
         now = time.time()
         snap = self._snapshots.get(name)
         if snap is not None:
             self._advance(snap, now)
             if snap['status'] == 'in-progress':
-                raise ApiError(409, 'database_snapshot_create_already_in_process', 'The snapshot %s is being taken' % name)
+                raise ApiError(
+                    409, 'database_snapshot_create_already_in_process', 'The snapshot %s is being taken' % name
+                )
         else:
             self._check_quota()
             snap = self._snapshots[name] = {'id': str(uuid.uuid4()), 'name': name}
         # An overwrite keeps name and id and starts the snapshot over.
-        snap.update(instance_id=instance['id'], hostname=instance['hostname'], template_id=instance['template_id'],
-                    region=instance['region'], disk_gb=instance['disk_gb'], openstack_snapshot_id=None, safe=safe,
-                    size_gb=None, status='new', cron_timing=cron_timing, requested_at=now, completed_at=None, frozen=False)
+        snap.update(
+            instance_id=instance['id'],
+            hostname=instance['hostname'],
+            template_id=instance['template_id'],
+            region=instance['region'],
+            disk_gb=instance['disk_gb'],
+            openstack_snapshot_id=None,
+            safe=safe,
+            size_gb=None,
+            status='new',
+            cron_timing=cron_timing,
+            requested_at=now,
+            completed_at=None,
+            frozen=False,
+        )
         return 200, self._render(snap, now=now)
 
     def _delete_snapshot(self, _params, _region, name_or_id):
-        snap = self._snapshots.get(name_or_id) or next((s for s in self._snapshots.values() if s['id'] == name_or_id), None)
-        volume_snapshot = None if snap else self._volume_snapshots.get(name_or_id) or next(
-            (s for s in self._volume_snapshots.values() if s['name'] == name_or_id), None)
+        snap = self._snapshots.get(name_or_id) or next(
+            (s for s in self._snapshots.values() if s['id'] == name_or_id), None
+        )
+        volume_snapshot = (
+            None
+            if snap
+            else self._volume_snapshots.get(name_or_id)
+            or next((s for s in self._volume_snapshots.values() if s['name'] == name_or_id), None)
+        )
         if volume_snapshot is not None:  # the path is shared now: an old-style delete can remove a volume snapshot
             del self._volume_snapshots[volume_snapshot['snapshot_id']]
             return 200, {'result': 'success'}
@@ -583,11 +745,18 @@ class Simulator(current_api.CurrentApi):
         # The API answers as many as asked for (civogo's ListAllInstances asks for 99999999 in one page), unless the
         # config cuts pages shorter, to test that clients follow the pagination.
         per_page = min(self._config['instances_max_per_page'] or float('inf'), _positive_int(params, 'per_page', 20))
-        items = [self._render_instance(instance) for instance in self._instances.values()
-                 if region in (None, instance['region'])]
+        items = [
+            self._render_instance(instance)
+            for instance in self._instances.values()
+            if region in (None, instance['region'])
+        ]
         start = (page - 1) * per_page
-        return 200, {'page': page, 'per_page': per_page, 'pages': max(1, int(math.ceil(len(items) / float(per_page)))),
-                     'items': items[start:start + per_page]}
+        return 200, {
+            'page': page,
+            'per_page': per_page,
+            'pages': max(1, int(math.ceil(len(items) / float(per_page)))),
+            'items': items[start : start + per_page],
+        }
 
     def _get_instance(self, _params, region, instance_id):
         return 200, self._render_instance(self._instance_in_region(instance_id, region))
@@ -604,6 +773,7 @@ class Simulator(current_api.CurrentApi):
 
     def control(self, method, path, data, query=None):
         """Answer a /_sim request: (status, JSON-able body)."""
+
         def need(kind):
             if not isinstance(data, kind):
                 raise ValueError('the body must be a JSON %s' % ('object' if kind is dict else 'list'))
@@ -624,11 +794,15 @@ class Simulator(current_api.CurrentApi):
             ('GET', '/_sim/config'): self.config,
             ('POST', '/_sim/config'): configure,
             ('GET', '/_sim/faults'): self.faults,
-            ('POST', '/_sim/faults'): lambda: [self.add_fault(**fault) for fault in (data if isinstance(data, list) else [need(dict)])],
+            ('POST', '/_sim/faults'): lambda: [
+                self.add_fault(**fault) for fault in (data if isinstance(data, list) else [need(dict)])
+            ],
             ('DELETE', '/_sim/faults'): self.clear_faults,
             ('GET', '/_sim/instances'): self.instances,
             ('POST', '/_sim/instances'): lambda: self.add_instances(need(list)),
-            ('GET', '/_sim/instance_snapshots'): lambda: self.instance_snapshots(_scalar((query or {}).get('instance_id'))),
+            ('GET', '/_sim/instance_snapshots'): lambda: self.instance_snapshots(
+                _scalar((query or {}).get('instance_id'))
+            ),
             ('POST', '/_sim/instance_snapshots'): lambda: self.add_instance_snapshots(need(list)),
             ('GET', '/_sim/schedules'): self.schedules,
             ('POST', '/_sim/schedules'): lambda: self.add_schedules(need(list)),
@@ -642,7 +816,7 @@ class Simulator(current_api.CurrentApi):
             ('POST', '/_sim/snapshots'): lambda: {'added': self.add_snapshots(need(list))},
             ('GET', '/_sim/stats'): self.stats,
         }
-        name = path[len('/_sim/snapshots/'):] if path.startswith('/_sim/snapshots/') else None
+        name = path[len('/_sim/snapshots/') :] if path.startswith('/_sim/snapshots/') else None
         try:
             if name and method == 'PATCH':
                 return 200, self.patch_snapshot(unquote(name), **need(dict))
@@ -672,7 +846,9 @@ class _Server(ThreadingHTTPServer):
         return sock, client_address
 
     def handle_error(self, request, client_address):
-        if not isinstance(sys.exc_info()[1], OSError):  # clients hanging up (timeouts, drops, TLS probes) are normal here
+        if not isinstance(
+            sys.exc_info()[1], OSError
+        ):  # clients hanging up (timeouts, drops, TLS probes) are normal here
             super().handle_error(request, client_address)
 
 
@@ -723,15 +899,25 @@ class _Handler(BaseHTTPRequestHandler):
         if not limited and (kind in (None, 'delay', 'cutoff') or fault['after']):
             if kind == 'delay':
                 time.sleep(fault['delay'])
-            status, payload = simulator.perform(entry, self.command, url.path, params, body_readable,
-                                                self.headers.get('Authorization'))
+            status, payload = simulator.perform(
+                entry, self.command, url.path, params, body_readable, self.headers.get('Authorization')
+            )
         if limited:
-            status, payload = 429, {'code': 'rate_limit_exceeded', 'reason': 'Too many requests; retry after %s s' % headers['Retry-After']}
+            status, payload = (
+                429,
+                {
+                    'code': 'rate_limit_exceeded',
+                    'reason': 'Too many requests; retry after %s s' % headers['Retry-After'],
+                },
+            )
         elif kind in ('drop', 'cutoff'):  # hang up without answering
             self.close_connection = True
             return
         elif kind == 'status':
-            status, payload = fault['status'], {'code': 'simulated_fault', 'reason': 'Simulated fault: HTTP %d' % fault['status']}
+            status, payload = (
+                fault['status'],
+                {'code': 'simulated_fault', 'reason': 'Simulated fault: HTTP %d' % fault['status']},
+            )
             if fault['retry_after'] is not None:
                 headers['Retry-After'] = str(int(math.ceil(fault['retry_after'])))
         elif kind == 'malformed':
@@ -757,8 +943,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description='Civo instance-snapshot API simulator (test tooling).')
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--port', type=int, default=0, help='0 picks a free port')
-    parser.add_argument('--token', default=os.environ.get('CIVO_SIM_TOKEN', 'sim-token'), help='the valid API token (env CIVO_SIM_TOKEN)')
-    parser.add_argument('--seed', default=None, help='JSON file of instances (default: default_seed.json beside this script)')
+    parser.add_argument(
+        '--token',
+        default=os.environ.get('CIVO_SIM_TOKEN', 'sim-token'),
+        help='the valid API token (env CIVO_SIM_TOKEN)',
+    )
+    parser.add_argument(
+        '--seed', default=None, help='JSON file of instances (default: default_seed.json beside this script)'
+    )
     parser.add_argument('--url-file', help='write the base URL to this file once listening')
     parser.add_argument('--new-seconds', type=float, default=1.0, help='time a snapshot stays new')
     parser.add_argument('--progress-seconds', type=float, default=3.0, help='time a snapshot stays in-progress')
@@ -772,9 +964,19 @@ def main(argv=None):
     stop_requested = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop_requested.set())
     signal.signal(signal.SIGINT, lambda *_: stop_requested.set())
-    simulator = Simulator(token=args.token, seed=args.seed, new_seconds=args.new_seconds, progress_seconds=args.progress_seconds,
-                          real_shape=args.real_shape, rate_limit=args.rate_limit, rate_window=args.rate_window, tls=args.tls,
-                          host=args.host, port=args.port, quiet=args.quiet).start()
+    simulator = Simulator(
+        token=args.token,
+        seed=args.seed,
+        new_seconds=args.new_seconds,
+        progress_seconds=args.progress_seconds,
+        real_shape=args.real_shape,
+        rate_limit=args.rate_limit,
+        rate_window=args.rate_window,
+        tls=args.tls,
+        host=args.host,
+        port=args.port,
+        quiet=args.quiet,
+    ).start()
     try:
         if args.url_file:
             with open(args.url_file + '.tmp', 'w', encoding='utf-8') as url_file:

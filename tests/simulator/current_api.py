@@ -27,31 +27,59 @@ STATE_PRESETS = {
     'ready': {'new': 'pending', 'in_progress': 'creating', 'complete': 'Ready', 'failed': 'Error'},
 }
 RESTORE_SHAPES = ('flat', 'wrapped')
-CONFIG_DEFAULTS = {'current_api': True, 'instance_snapshot_states': 'civogo', 'restore_shape': 'flat',
-                   'instance_snapshot_unique_names': False, 'restore_seconds': 2.0}
+CONFIG_DEFAULTS = {
+    'current_api': True,
+    'instance_snapshot_states': 'civogo',
+    'restore_shape': 'flat',
+    'instance_snapshot_unique_names': False,
+    'restore_seconds': 2.0,
+}
 MIN_SCHEDULE_GAP_MINUTES = 10
 MAX_RETAINED = 10
 SCHEDULE_CATCH_UP_LIMIT = 100000  # minutes examined per schedule and request; a longer jump skips the oldest runs
-INSTANCE_SNAPSHOT_SEED_FIELDS = ('id', 'instance_id', 'name', 'description', 'included_volumes', 'created_at', 'phase',
-                                 'schedule_id')
+INSTANCE_SNAPSHOT_SEED_FIELDS = (
+    'id',
+    'instance_id',
+    'name',
+    'description',
+    'included_volumes',
+    'created_at',
+    'phase',
+    'schedule_id',
+)
 SCHEDULE_SEED_FIELDS = ('id', 'name', 'description', 'cron_expression', 'retention', 'instances', 'paused')
-VOLUME_SNAPSHOT_FIELDS = ('name', 'snapshot_id', 'snapshot_description', 'volume_id', 'instance_id', 'source_volume_name',
-                          'restore_size', 'state', 'creation_time')
+VOLUME_SNAPSHOT_FIELDS = (
+    'name',
+    'snapshot_id',
+    'snapshot_description',
+    'volume_id',
+    'instance_id',
+    'source_volume_name',
+    'restore_size',
+    'state',
+    'creation_time',
+)
 
 INSTANCE_SNAPSHOTS = r'^/v2/instances/([^/]+)/snapshots'
 # path pattern -> {HTTP method: name of the Simulator method answering it}; these routes obey config current_api.
 ROUTES = (
     (re.compile(INSTANCE_SNAPSHOTS + r'$'), {'GET': '_list_instance_snapshots', 'POST': '_create_instance_snapshot'}),
-    (re.compile(INSTANCE_SNAPSHOTS + r'/([^/]+)$'),
-     {'GET': '_get_instance_snapshot', 'PUT': '_update_instance_snapshot', 'DELETE': '_delete_instance_snapshot'}),
+    (
+        re.compile(INSTANCE_SNAPSHOTS + r'/([^/]+)$'),
+        {'GET': '_get_instance_snapshot', 'PUT': '_update_instance_snapshot', 'DELETE': '_delete_instance_snapshot'},
+    ),
     (re.compile(INSTANCE_SNAPSHOTS + r'/([^/]+)/restore$'), {'POST': '_restore_instance_snapshot'}),
     (re.compile(r'^/v2/resourcesnapshots$'), {'GET': '_list_resource_snapshots'}),
-    (re.compile(r'^/v2/resourcesnapshots/([^/]+)$'),
-     {'GET': '_get_resource_snapshot', 'PUT': '_update_resource_snapshot', 'DELETE': '_delete_resource_snapshot'}),
+    (
+        re.compile(r'^/v2/resourcesnapshots/([^/]+)$'),
+        {'GET': '_get_resource_snapshot', 'PUT': '_update_resource_snapshot', 'DELETE': '_delete_resource_snapshot'},
+    ),
     (re.compile(r'^/v2/resourcesnapshots/([^/]+)/restore$'), {'POST': '_restore_resource_snapshot'}),
     (re.compile(r'^/v2/resourcesnapshotschedules$'), {'GET': '_list_schedules', 'POST': '_create_schedule'}),
-    (re.compile(r'^/v2/resourcesnapshotschedules/([^/]+)$'),
-     {'GET': '_get_schedule', 'PUT': '_update_schedule', 'DELETE': '_delete_schedule'}),
+    (
+        re.compile(r'^/v2/resourcesnapshotschedules/([^/]+)$'),
+        {'GET': '_get_schedule', 'PUT': '_update_schedule', 'DELETE': '_delete_schedule'},
+    ),
 )
 
 
@@ -88,10 +116,18 @@ def check_snapshot_name(name):
     if not isinstance(name, str) or not name:
         raise ApiError(422, 'parameter_name_invalid', 'The snapshot name is required (an RFC 1123 label)')
     if len(name) > 63:
-        raise ApiError(422, 'parameter_name_invalid', 'The snapshot name must be at most 63 characters (RFC 1123), got %d' % len(name))
+        raise ApiError(
+            422,
+            'parameter_name_invalid',
+            'The snapshot name must be at most 63 characters (RFC 1123), got %d' % len(name),
+        )
     if not RFC1123_LABEL_RE.match(name):
-        raise ApiError(422, 'parameter_name_invalid', 'The snapshot name %r is not an RFC 1123 label: only lowercase letters, '
-                       'digits and "-", starting and ending with a letter or digit' % name)
+        raise ApiError(
+            422,
+            'parameter_name_invalid',
+            'The snapshot name %r is not an RFC 1123 label: only lowercase letters, '
+            'digits and "-", starting and ending with a letter or digit' % name,
+        )
 
 
 def _optional_text(params, key, status=422):
@@ -104,14 +140,15 @@ def _optional_text(params, key, status=422):
 def _schedule_snapshot_name(schedule_name, epoch):
     """<schedule-name>-<yyyymmddhhmm>, forced into an RFC 1123 label."""
     stamp = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime('%Y%m%d%H%M')
-    prefix = re.sub(r'[^a-z0-9-]+', '-', schedule_name.lower()).strip('-')[:63 - len(stamp) - 1].strip('-')
+    prefix = re.sub(r'[^a-z0-9-]+', '-', schedule_name.lower()).strip('-')[: 63 - len(stamp) - 1].strip('-')
     return '%s-%s' % (prefix, stamp) if prefix else 'snapshot-' + stamp
 
 
 class CurrentApi:
     """The current family's state, API handlers and controls (mixed into Simulator)."""
 
-    # -- the simulated clock --------------------------------------------------------------------------------------------
+    # -- the simulated clock
+    # --------------------------------------------------------------------------------------------
 
     def _reset_current_api(self):
         self._clock = {'real': time.time(), 'sim': time.time(), 'scale': self._config['time_scale']}
@@ -162,11 +199,15 @@ class CurrentApi:
             return [dict(instance) for instance in self._instances.values()]
 
     def instance_snapshots(self, instance_id=None):
-        """Instance snapshots in the API shape plus instance_id, schedule_id and phase (new/in_progress/complete/failed)."""
+        """Instance snapshots in the API shape plus instance_id, schedule_id and phase
+        (new/in_progress/complete/failed)."""
         with self._lock:
             now = self._catch_up()
-            return [self._render_for_control(snap, now) for snap in self._instance_snapshots.values()
-                    if instance_id in (None, snap['instance_id'])]
+            return [
+                self._render_for_control(snap, now)
+                for snap in self._instance_snapshots.values()
+                if instance_id in (None, snap['instance_id'])
+            ]
 
     def add_instance_snapshots(self, snapshots):
         """Insert snapshots; created_at (default now) starts their progression, an explicit phase freezes them."""
@@ -183,7 +224,8 @@ class CurrentApi:
             return [self._render_schedule(schedule, now) for schedule in self._schedules.values()]
 
     def add_schedules(self, schedules):
-        """Create schedules as POST /v2/resourcesnapshotschedules does (same rules), plus paused and id; answers them."""
+        """Create schedules as POST /v2/resourcesnapshotschedules does (same rules), plus paused and id; answers
+        them."""
         with self._lock:
             added = []
             for fields in schedules:
@@ -216,8 +258,14 @@ class CurrentApi:
 
     def state(self):
         with self._lock:
-            return {'clock': self.clock(), 'instances': self.instances(), 'instance_snapshots': self.instance_snapshots(),
-                    'schedules': self.schedules(), 'volume_snapshots': self.volume_snapshots(), 'restores': self.restores()}
+            return {
+                'clock': self.clock(),
+                'instances': self.instances(),
+                'instance_snapshots': self.instance_snapshots(),
+                'schedules': self.schedules(),
+                'volume_snapshots': self.volume_snapshots(),
+                'restores': self.restores(),
+            }
 
     def _seed_instance_snapshot(self, fields, now):
         if not isinstance(fields, dict):
@@ -233,8 +281,13 @@ class CurrentApi:
         phase = fields.get('phase')
         if phase is not None and phase not in PHASES:
             raise ValueError('phase must be one of %s' % ', '.join(PHASES))
-        snap = self._new_instance_snapshot(instance, name, fields.get('description') or '',
-                                           _epoch(fields.get('created_at', now), 'created_at'), fields.get('schedule_id'))
+        snap = self._new_instance_snapshot(
+            instance,
+            name,
+            fields.get('description') or '',
+            _epoch(fields.get('created_at', now), 'created_at'),
+            fields.get('schedule_id'),
+        )
         if fields.get('id'):
             snap['id'] = str(fields['id'])
         if 'included_volumes' in fields:
@@ -249,20 +302,35 @@ class CurrentApi:
         unknown = set(fields) - set(VOLUME_SNAPSHOT_FIELDS)
         if unknown:
             raise ValueError('unknown volume snapshot fields: %s' % ', '.join(sorted(unknown)))
-        snap = {'name': None, 'snapshot_id': str(uuid.uuid4()), 'snapshot_description': '', 'volume_id': str(uuid.uuid4()),
-                'instance_id': None, 'source_volume_name': '', 'restore_size': 20, 'state': 'Ready',
-                'creation_time': rfc3339(self.sim_now())}
+        snap = {
+            'name': None,
+            'snapshot_id': str(uuid.uuid4()),
+            'snapshot_description': '',
+            'volume_id': str(uuid.uuid4()),
+            'instance_id': None,
+            'source_volume_name': '',
+            'restore_size': 20,
+            'state': 'Ready',
+            'creation_time': rfc3339(self.sim_now()),
+        }
         snap.update(fields)
         return snap
 
-    # -- shared pieces ---------------------------------------------------------------------------------------------------
+    # -- shared pieces
+    # ---------------------------------------------------------------------------------------------------
 
     def _require_current_api(self, region):
         offered = self._config['current_api']
-        if offered is True or (isinstance(offered, list) and (region or DEFAULT_REGION) in [r.upper() for r in offered]):
+        if offered is True or (
+            isinstance(offered, list) and (region or DEFAULT_REGION) in [r.upper() for r in offered]
+        ):
             return
-        raise ApiError(404, 'not_found', 'Instance snapshots, resource snapshots and snapshot schedules are not available '
-                       'in region %s' % (region or DEFAULT_REGION))
+        raise ApiError(
+            404,
+            'not_found',
+            'Instance snapshots, resource snapshots and snapshot schedules are not available '
+            'in region %s' % (region or DEFAULT_REGION),
+        )
 
     def _instance_in_region(self, instance_id, region):
         instance = self._instances.get(instance_id)
@@ -282,7 +350,8 @@ class CurrentApi:
         """By id, else the first (oldest) by name."""
         candidates = list(candidates)
         found = next((s for s in candidates if s['id'] == id_or_name), None) or next(
-            (s for s in candidates if s['name'] == id_or_name), None)
+            (s for s in candidates if s['name'] == id_or_name), None
+        )
         if found is None:
             raise ApiError(404, 'database_snapshot_not_found', 'The snapshot %s could not be found' % id_or_name)
         return found
@@ -291,17 +360,29 @@ class CurrentApi:
         return (snap for snap in self._instance_snapshots.values() if snap['instance_id'] == instance_id)
 
     def _snapshots_in(self, region):
-        return (snap for snap in self._instance_snapshots.values()
-                if region in (None, self._instances[snap['instance_id']]['region']))
+        return (
+            snap
+            for snap in self._instance_snapshots.values()
+            if region in (None, self._instances[snap['instance_id']]['region'])
+        )
 
     def _new_instance_snapshot(self, instance, name, description, created_at, schedule_id=None, include_volumes=True):
-        return {'id': str(uuid.uuid4()), 'instance_id': instance['id'], 'name': name, 'description': description,
-                'included_volumes': list(instance.get('volumes') or []) if include_volumes else [],
-                'created_at': created_at, 'phase': 'new', 'frozen': False,
-                'fails': bool(instance.get('fail_snapshots')), 'schedule_id': schedule_id}
+        return {
+            'id': str(uuid.uuid4()),
+            'instance_id': instance['id'],
+            'name': name,
+            'description': description,
+            'included_volumes': list(instance.get('volumes') or []) if include_volumes else [],
+            'created_at': created_at,
+            'phase': 'new',
+            'frozen': False,
+            'fails': bool(instance.get('fail_snapshots')),
+            'schedule_id': schedule_id,
+        }
 
     def _phase(self, snap, now):
-        """Lazily move a snapshot along new -> in_progress -> complete/failed on the simulated clock; never backwards."""
+        """Lazily move a snapshot along new -> in_progress -> complete/failed on the simulated clock; never
+        backwards."""
         if not snap['frozen'] and snap['phase'] not in FINAL_PHASES:
             elapsed, config = now - snap['created_at'], self._config
             if elapsed >= config['new_seconds'] + config['progress_seconds']:
@@ -316,10 +397,17 @@ class CurrentApi:
 
     def _render_instance_snapshot(self, snap, now):
         state = self._spell(self._phase(snap, now))
-        return {'id': snap['id'], 'name': snap['name'], 'description': snap['description'],
-                'included_volumes': list(snap['included_volumes']),
-                'status': {'state': state, 'volumes': [{'id': volume, 'state': state} for volume in snap['included_volumes']]},
-                'created_at': rfc3339(snap['created_at'])}
+        return {
+            'id': snap['id'],
+            'name': snap['name'],
+            'description': snap['description'],
+            'included_volumes': list(snap['included_volumes']),
+            'status': {
+                'state': state,
+                'volumes': [{'id': volume, 'state': state} for volume in snap['included_volumes']],
+            },
+            'created_at': rfc3339(snap['created_at']),
+        }
 
     def _render_for_control(self, snap, now):
         out = self._render_instance_snapshot(snap, now)
@@ -330,8 +418,14 @@ class CurrentApi:
         inner = self._render_instance_snapshot(snap, now)
         instance = self._instances[snap['instance_id']]
         inner.update(id=instance['id'], name=instance['hostname'], description=instance.get('description') or '')
-        return {'id': snap['id'], 'name': snap['name'], 'description': snap['description'], 'resource_type': 'instance',
-                'created_at': inner['created_at'], 'instance': inner}
+        return {
+            'id': snap['id'],
+            'name': snap['name'],
+            'description': snap['description'],
+            'resource_type': 'instance',
+            'created_at': inner['created_at'],
+            'instance': inner,
+        }
 
     def _rename_snapshot(self, snap, params):
         """PUT {name?, description?} on an instance snapshot, by either path."""
@@ -339,13 +433,17 @@ class CurrentApi:
         if name is not None:
             check_snapshot_name(name)
             if self._config['instance_snapshot_unique_names'] and any(
-                    other['name'] == name and other is not snap for other in self._snapshots_of(snap['instance_id'])):
-                raise ApiError(409, 'database_snapshot_name_taken', 'The instance already has a snapshot named %s' % name)
+                other['name'] == name and other is not snap for other in self._snapshots_of(snap['instance_id'])
+            ):
+                raise ApiError(
+                    409, 'database_snapshot_name_taken', 'The instance already has a snapshot named %s' % name
+                )
             snap['name'] = name
         if description is not None:
             snap['description'] = description
 
-    # -- /v2/instances/:id/snapshots ------------------------------------------------------------------------------------
+    # -- /v2/instances/:id/snapshots
+    # ------------------------------------------------------------------------------------
 
     def _list_instance_snapshots(self, _params, region, instance_id):
         instance = self._instance_in_region(instance_id, region)
@@ -356,7 +454,9 @@ class CurrentApi:
         instance = self._instance_in_region(instance_id, region)
         name, description = params.get('name'), _optional_text(params, 'description') or ''
         check_snapshot_name(name)
-        if self._config['instance_snapshot_unique_names'] and any(s['name'] == name for s in self._snapshots_of(instance['id'])):
+        if self._config['instance_snapshot_unique_names'] and any(
+            s['name'] == name for s in self._snapshots_of(instance['id'])
+        ):
             raise ApiError(409, 'database_snapshot_name_taken', 'The instance already has a snapshot named %s' % name)
         self._check_quota()
         now = self._catch_up()
@@ -367,7 +467,9 @@ class CurrentApi:
     def _get_instance_snapshot(self, _params, region, instance_id, snapshot_id):
         instance = self._instance_in_region(instance_id, region)
         now = self._catch_up()
-        return 200, self._render_instance_snapshot(self._find_snapshot(snapshot_id, self._snapshots_of(instance['id'])), now)
+        return 200, self._render_instance_snapshot(
+            self._find_snapshot(snapshot_id, self._snapshots_of(instance['id'])), now
+        )
 
     def _update_instance_snapshot(self, params, region, instance_id, snapshot_id):
         instance = self._instance_in_region(instance_id, region)
@@ -388,7 +490,8 @@ class CurrentApi:
             return 200, {'resource_type': 'instance', 'instance': restore}
         return 200, restore
 
-    # -- /v2/resourcesnapshots ------------------------------------------------------------------------------------------
+    # -- /v2/resourcesnapshots
+    # ------------------------------------------------------------------------------------------
 
     def _list_resource_snapshots(self, _params, region):
         now = self._catch_up()
@@ -415,7 +518,8 @@ class CurrentApi:
         include_volumes = parse_bool(options.get('include_volumes', False), 'include_volumes', 422)
         return 200, {'resource_type': 'instance', 'instance': self._restore(snap, options, include_volumes)}
 
-    # -- restore ---------------------------------------------------------------------------------------------------------
+    # -- restore
+    # ---------------------------------------------------------------------------------------------------------
 
     def _restore(self, snap, options, include_volumes):
         """Check and start a restore; answers the flat InstanceRestoreInfo. A new instance or the source is then busy
@@ -424,49 +528,90 @@ class CurrentApi:
         private_ipv4 = _optional_text(options, 'private_ipv4')
         overwrite = parse_bool(options.get('overwrite_existing', False), 'overwrite_existing', 422)
         if not hostname and not overwrite:
-            raise ApiError(422, 'parameter_hostname_missing', 'A restore needs a hostname for a new instance, or '
-                           'overwrite_existing: true to restore the source instance')
+            raise ApiError(
+                422,
+                'parameter_hostname_missing',
+                'A restore needs a hostname for a new instance, or '
+                'overwrite_existing: true to restore the source instance',
+            )
         now = self._catch_up()
         if self._phase(snap, now) != 'complete':
-            raise ApiError(409, 'database_snapshot_not_complete', 'The snapshot %s is not complete (it is %s), so it cannot '
-                           'be restored' % (snap['name'], snap['phase']))
+            raise ApiError(
+                409,
+                'database_snapshot_not_complete',
+                'The snapshot %s is not complete (it is %s), so it cannot be restored' % (snap['name'], snap['phase']),
+            )
         source = self._instances[snap['instance_id']]
         ready_at = now + self._config['restore_seconds']
         if overwrite:
             if source['status'] not in ('ACTIVE', 'SHUTOFF'):
-                raise ApiError(409, 'instance_state_must_be_active_or_shutoff', 'The instance %s is %s; it cannot be restored '
-                               'now' % (source['hostname'], source['status']))
+                raise ApiError(
+                    409,
+                    'instance_state_must_be_active_or_shutoff',
+                    'The instance %s is %s; it cannot be restored now' % (source['hostname'], source['status']),
+                )
             target = source
             target.update(status='RESTORING', restored_from=snap['id'])
         else:
             if any(instance['hostname'] == hostname for instance in self._instances.values()):
-                raise ApiError(409, 'database_instance_hostname_taken', 'An instance named %s already exists' % hostname)
+                raise ApiError(
+                    409, 'database_instance_hostname_taken', 'An instance named %s already exists' % hostname
+                )
             # Built from the snapshot: civogo's Instance says so with source_type, source_id and snapshot_id.
-            target = self.add_instances([{
-                'hostname': hostname, 'status': 'BUILDING', 'region': source['region'], 'disk_gb': source['disk_gb'],
-                'template_id': source['template_id'], 'description': description, 'restored_from': snap['id'],
-                'source_type': 'instance_snapshot', 'source_id': snap['id'], 'snapshot_id': snap['id'],
-                'volumes': [str(uuid.uuid4()) for _volume in snap['included_volumes']] if include_volumes else []}])[0]
+            target = self.add_instances(
+                [
+                    {
+                        'hostname': hostname,
+                        'status': 'BUILDING',
+                        'region': source['region'],
+                        'disk_gb': source['disk_gb'],
+                        'template_id': source['template_id'],
+                        'description': description,
+                        'restored_from': snap['id'],
+                        'source_type': 'instance_snapshot',
+                        'source_id': snap['id'],
+                        'snapshot_id': snap['id'],
+                        'volumes': [str(uuid.uuid4()) for _volume in snap['included_volumes']]
+                        if include_volumes
+                        else [],
+                    }
+                ]
+            )[0]
             target = self._instances[target['id']]
         if private_ipv4:
             target['private_ipv4'] = private_ipv4
         self._instance_changes[target['id']] = ('ACTIVE', ready_at)
-        restore = {'id': 'restore-' + str(uuid.uuid4()), 'name': 'restore-' + snap['name'], 'hostname': target['hostname'],
-                   'description': description, 'from_snapshot': snap['id'], 'private_ipv4': target.get('private_ipv4', ''),
-                   'overwrite_existing': overwrite, 'created_at': now, 'ready_at': ready_at, 'instance_id': target['id']}
+        restore = {
+            'id': 'restore-' + str(uuid.uuid4()),
+            'name': 'restore-' + snap['name'],
+            'hostname': target['hostname'],
+            'description': description,
+            'from_snapshot': snap['id'],
+            'private_ipv4': target.get('private_ipv4', ''),
+            'overwrite_existing': overwrite,
+            'created_at': now,
+            'ready_at': ready_at,
+            'instance_id': target['id'],
+        }
         self._restores.append(restore)
         return self._render_restore(restore, now)
 
     @staticmethod
     def _render_restore(restore, now):
         done = now >= restore['ready_at']
-        out = {key: restore[key] for key in ('id', 'name', 'hostname', 'description', 'from_snapshot', 'private_ipv4',
-                                             'overwrite_existing')}
-        out.update(status={'state': 'completed' if done else 'in_progress'}, created_at=rfc3339(restore['created_at']),
-                   completed_at=rfc3339(restore['ready_at']) if done else None)
+        out = {
+            key: restore[key]
+            for key in ('id', 'name', 'hostname', 'description', 'from_snapshot', 'private_ipv4', 'overwrite_existing')
+        }
+        out.update(
+            status={'state': 'completed' if done else 'in_progress'},
+            created_at=rfc3339(restore['created_at']),
+            completed_at=rfc3339(restore['ready_at']) if done else None,
+        )
         return out
 
-    # -- /v2/resourcesnapshotschedules ----------------------------------------------------------------------------------
+    # -- /v2/resourcesnapshotschedules
+    # ----------------------------------------------------------------------------------
 
     def _list_schedules(self, _params, region):
         now = self._catch_up()
@@ -474,9 +619,12 @@ class CurrentApi:
 
     def _find_schedule(self, schedule_id, region):
         schedule = self._schedules.get(schedule_id) or next(
-            (s for s in self._schedules.values() if s['name'] == schedule_id), None)
+            (s for s in self._schedules.values() if s['name'] == schedule_id), None
+        )
         if schedule is None or region not in (None, schedule['region']):
-            raise ApiError(404, 'database_snapshot_schedule_not_found', 'The snapshot schedule %s could not be found' % schedule_id)
+            raise ApiError(
+                404, 'database_snapshot_schedule_not_found', 'The snapshot schedule %s could not be found' % schedule_id
+            )
         return schedule
 
     def _get_schedule(self, _params, region, schedule_id):
@@ -492,10 +640,21 @@ class CurrentApi:
         max_snapshots = self._check_retention(params.get('retention'))
         members = self._check_schedule_instances(params.get('instances'), region)
         now = self._catch_up()
-        schedule = {'id': str(uuid.uuid4()), 'name': name, 'description': description,
-                    'cron_expression': params['cron_expression'], 'cron': cron, 'paused': False, 'max_snapshots': max_snapshots,
-                    'instances': members, 'region': region or self._instances[members[0][0]]['region'], 'created_at': now,
-                    'checked_until': now // 60 * 60, 'last_snapshot_id': None, 'last_snapshot_name': ''}
+        schedule = {
+            'id': str(uuid.uuid4()),
+            'name': name,
+            'description': description,
+            'cron_expression': params['cron_expression'],
+            'cron': cron,
+            'paused': False,
+            'max_snapshots': max_snapshots,
+            'instances': members,
+            'region': region or self._instances[members[0][0]]['region'],
+            'created_at': now,
+            'checked_until': now // 60 * 60,
+            'last_snapshot_id': None,
+            'last_snapshot_name': '',
+        }
         self._schedules[schedule['id']] = schedule
         return 201, self._render_schedule(schedule, now)
 
@@ -508,33 +667,55 @@ class CurrentApi:
         except ValueError as error:
             raise ApiError(422, 'parameter_cron_expression_invalid', 'cron_expression %r: %s' % (text, error)) from None
         if cron.shortest_gap_minutes() < MIN_SCHEDULE_GAP_MINUTES:
-            raise ApiError(422, 'parameter_cron_expression_invalid', 'cron_expression %r runs %d minutes apart; the minimum '
-                           'interval is %d minutes' % (text, cron.shortest_gap_minutes(), MIN_SCHEDULE_GAP_MINUTES))
+            raise ApiError(
+                422,
+                'parameter_cron_expression_invalid',
+                'cron_expression %r runs %d minutes apart; the minimum '
+                'interval is %d minutes' % (text, cron.shortest_gap_minutes(), MIN_SCHEDULE_GAP_MINUTES),
+            )
         return cron
 
     @staticmethod
     def _check_retention(retention):
         if not isinstance(retention, dict):
-            raise ApiError(422, 'parameter_retention_invalid', 'retention is required: {"max_snapshots": 1-%d}' % MAX_RETAINED)
+            raise ApiError(
+                422, 'parameter_retention_invalid', 'retention is required: {"max_snapshots": 1-%d}' % MAX_RETAINED
+            )
         if 'period' in retention:
-            raise ApiError(422, 'parameter_retention_invalid', 'retention.period is no longer supported; use max_snapshots')
+            raise ApiError(
+                422, 'parameter_retention_invalid', 'retention.period is no longer supported; use max_snapshots'
+            )
         count = retention.get('max_snapshots')
         if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_RETAINED:
-            raise ApiError(422, 'parameter_retention_invalid',
-                           'retention.max_snapshots is required, an integer from 1 to %d, got %r' % (MAX_RETAINED, count))
+            raise ApiError(
+                422,
+                'parameter_retention_invalid',
+                'retention.max_snapshots is required, an integer from 1 to %d, got %r' % (MAX_RETAINED, count),
+            )
         return count
 
     def _check_schedule_instances(self, entries, region):
         if not isinstance(entries, list) or not entries:
-            raise ApiError(422, 'parameter_instances_invalid', 'instances is required: a non-empty list of '
-                           '{"instance_id": ..., "include_volumes": ...}')
+            raise ApiError(
+                422,
+                'parameter_instances_invalid',
+                'instances is required: a non-empty list of {"instance_id": ..., "include_volumes": ...}',
+            )
         members = []
         for entry in entries:
             if not isinstance(entry, dict) or not isinstance(entry.get('instance_id'), str):
-                raise ApiError(422, 'parameter_instances_invalid', 'each entry of instances needs an instance_id, got %r' % (entry,))
+                raise ApiError(
+                    422,
+                    'parameter_instances_invalid',
+                    'each entry of instances needs an instance_id, got %r' % (entry,),
+                )
             instance = self._instances.get(entry['instance_id'])
             if instance is None or region not in (None, instance['region']):
-                raise ApiError(422, 'parameter_instances_invalid', 'instances: the instance %s does not exist' % entry['instance_id'])
+                raise ApiError(
+                    422,
+                    'parameter_instances_invalid',
+                    'instances: the instance %s does not exist' % entry['instance_id'],
+                )
             members.append((instance['id'], parse_bool(entry.get('include_volumes', False), 'include_volumes', 422)))
         return members
 
@@ -559,15 +740,31 @@ class CurrentApi:
         members = []
         for instance_id, include_volumes in schedule['instances']:
             instance = self._instances[instance_id]
-            members.append({'id': instance_id, 'size': instance.get('size', 'g3.small'),
-                            'included_volumes': list(instance.get('volumes') or []) if include_volumes else []})
-        return {'id': schedule['id'], 'name': schedule['name'], 'description': schedule['description'],
-                'cron_expression': schedule['cron_expression'], 'paused': schedule['paused'],
-                'retention': {'max_snapshots': schedule['max_snapshots']}, 'instances': members,
-                'status': {'state': 'active', 'last_snapshot': {
-                    'id': schedule['last_snapshot_id'] or '', 'name': schedule['last_snapshot_name'],
-                    'state': self._spell(self._phase(last, now)) if last else ''}},
-                'created_at': rfc3339(schedule['created_at'])}
+            members.append(
+                {
+                    'id': instance_id,
+                    'size': instance.get('size', 'g3.small'),
+                    'included_volumes': list(instance.get('volumes') or []) if include_volumes else [],
+                }
+            )
+        return {
+            'id': schedule['id'],
+            'name': schedule['name'],
+            'description': schedule['description'],
+            'cron_expression': schedule['cron_expression'],
+            'paused': schedule['paused'],
+            'retention': {'max_snapshots': schedule['max_snapshots']},
+            'instances': members,
+            'status': {
+                'state': 'active',
+                'last_snapshot': {
+                    'id': schedule['last_snapshot_id'] or '',
+                    'name': schedule['last_snapshot_name'],
+                    'state': self._spell(self._phase(last, now)) if last else '',
+                },
+            },
+            'created_at': rfc3339(schedule['created_at']),
+        }
 
     def _run_schedule(self, schedule, now):
         """Take the snapshots of every cron minute passed since the last look (none while paused), then prune."""
@@ -581,11 +778,14 @@ class CurrentApi:
     def _take_scheduled_snapshots(self, schedule, minute):
         name = _schedule_snapshot_name(schedule['name'], minute)
         for instance_id, include_volumes in schedule['instances']:
-            snap = self._new_instance_snapshot(self._instances[instance_id], name, schedule['description'], minute,
-                                               schedule['id'], include_volumes)
+            snap = self._new_instance_snapshot(
+                self._instances[instance_id], name, schedule['description'], minute, schedule['id'], include_volumes
+            )
             self._instance_snapshots[snap['id']] = snap
             schedule['last_snapshot_id'], schedule['last_snapshot_name'] = snap['id'], name
-            taken = sorted((s for s in self._snapshots_of(instance_id) if s['schedule_id'] == schedule['id']),
-                           key=lambda s: s['created_at'])
-            for old in taken[:max(0, len(taken) - schedule['max_snapshots'])]:
+            taken = sorted(
+                (s for s in self._snapshots_of(instance_id) if s['schedule_id'] == schedule['id']),
+                key=lambda s: s['created_at'],
+            )
+            for old in taken[: max(0, len(taken) - schedule['max_snapshots'])]:
                 del self._instance_snapshots[old['id']]

@@ -52,8 +52,12 @@ class Cron:
     def __init__(self, text):
         fields = str(text).split()
         if len(fields) != 5:
-            raise ValueError('a cron expression has 5 fields (minute hour day-of-month month day-of-week), got %d' % len(fields))
-        self.minutes, self.hours, self.days, self.months, weekdays = (_parse_field(f, spec) for f, spec in zip(fields, FIELDS))
+            raise ValueError(
+                'a cron expression has 5 fields (minute hour day-of-month month day-of-week), got %d' % len(fields)
+            )
+        self.minutes, self.hours, self.days, self.months, weekdays = (
+            _parse_field(f, spec) for f, spec in zip(fields, FIELDS)
+        )
         self.weekdays = {day % 7 for day in weekdays}  # 7 is Sunday too
         self.any_day, self.any_weekday = fields[2].startswith('*'), fields[4].startswith('*')
 

@@ -37,7 +37,9 @@ class Reply:
         return json.loads(self.body.decode('utf-8'))
 
 
-def call(sim, method, path, form=None, json_body=None, token='sim-token', authorization=None, timeout=5.0, opener=OPENER):
+def call(
+    sim, method, path, form=None, json_body=None, token='sim-token', authorization=None, timeout=5.0, opener=OPENER
+):
     headers = {}
     if authorization or token:
         headers['Authorization'] = authorization or 'bearer ' + token
@@ -78,16 +80,20 @@ SIMULATOR_OPTIONS = {'new_seconds': 0.2, 'progress_seconds': 0.2}
 
 # -- auth, routing, errors ------------------------------------------------------------------------------------------
 
+
 def test_health(sim):
     assert control(sim, 'GET', '/_sim/health').json() == {'ok': True}
 
 
-@pytest.mark.parametrize('authorization, status, code', [
-    (None, 401, 'authentication_failed'),
-    ('Token sim-token', 401, 'authentication_failed'),
-    ('bearer', 401, 'authentication_failed'),
-    ('bearer wrong', 401, 'authentication_invalid_key'),
-])
+@pytest.mark.parametrize(
+    'authorization, status, code',
+    [
+        (None, 401, 'authentication_failed'),
+        ('Token sim-token', 401, 'authentication_failed'),
+        ('bearer', 401, 'authentication_failed'),
+        ('bearer wrong', 401, 'authentication_invalid_key'),
+    ],
+)
 def test_auth_failures(sim, authorization, status, code):
     assert_error(call(sim, 'GET', '/v2/snapshots', token=None, authorization=authorization), status, code)
 
@@ -117,6 +123,7 @@ def test_unreadable_body(sim):
 
 # -- instances --------------------------------------------------------------------------------------------------------
 
+
 def test_list_instances_default_page(sim):
     page = call(sim, 'GET', '/v2/instances').json()
     assert (page['page'], page['per_page'], page['pages']) == (1, 20, 1)
@@ -127,7 +134,9 @@ def test_list_instances_default_page(sim):
 def test_list_instances_paging_and_region(sim):
     page = call(sim, 'GET', '/v2/instances?page=2&per_page=4').json()
     assert (page['page'], page['per_page'], page['pages'], len(page['items'])) == (2, 4, 2, 2)
-    assert call(sim, 'GET', '/v2/instances?per_page=99999999').json()['per_page'] == 99999999  # civogo's ListAllInstances
+    assert (
+        call(sim, 'GET', '/v2/instances?per_page=99999999').json()['per_page'] == 99999999
+    )  # civogo's ListAllInstances
     sim.configure(instances_max_per_page=100)
     assert call(sim, 'GET', '/v2/instances?per_page=500').json()['per_page'] == 100
     nyc = call(sim, 'GET', '/v2/instances?region=nyc1').json()
@@ -143,7 +152,9 @@ def test_get_instance(sim):
 
 
 def test_control_add_instances(sim):
-    added = control(sim, 'POST', '/_sim/instances', [{'hostname': 'web-1'}, {'hostname': 'big', 'region': 'fra1', 'disk_gb': 500}]).json()
+    added = control(
+        sim, 'POST', '/_sim/instances', [{'hostname': 'web-1'}, {'hostname': 'big', 'region': 'fra1', 'disk_gb': 500}]
+    ).json()
     assert added[0]['id'] and (added[0]['region'], added[0]['status'], added[0]['disk_gb']) == ('LON1', 'ACTIVE', 25)
     hostnames = [item['hostname'] for item in call(sim, 'GET', '/v2/instances').json()['items']]
     assert hostnames.count('web-1') == 2  # duplicates are allowed on purpose
@@ -153,15 +164,22 @@ def test_control_add_instances(sim):
 
 def test_instances_answer_their_source(sim):
     listed = call(sim, 'GET', '/v2/instances').json()['items']
-    assert all((item['source_type'], item['source_id'], item['snapshot_id']) == ('diskimage', item['template_id'], '')
-               for item in listed)
+    assert all(
+        (item['source_type'], item['source_id'], item['snapshot_id']) == ('diskimage', item['template_id'], '')
+        for item in listed
+    )
     assert [item['source_id'] for item in listed][3] == 'debian-bookworm'  # cache-1's template
-    added = sim.add_instances([{'hostname': 'from-image', 'template_id': 'rocky-9'},
-                               {'hostname': 'told', 'source_type': 'instance_snapshot', 'source_id': 'snap-1',
-                                'snapshot_id': 'snap-1'}])
+    added = sim.add_instances(
+        [
+            {'hostname': 'from-image', 'template_id': 'rocky-9'},
+            {'hostname': 'told', 'source_type': 'instance_snapshot', 'source_id': 'snap-1', 'snapshot_id': 'snap-1'},
+        ]
+    )
     got = [call(sim, 'GET', '/v2/instances/' + item['id']).json() for item in added]
     assert [(item['source_type'], item['source_id'], item['snapshot_id']) for item in got] == [
-        ('diskimage', 'rocky-9', ''), ('instance_snapshot', 'snap-1', 'snap-1')]
+        ('diskimage', 'rocky-9', ''),
+        ('instance_snapshot', 'snap-1', 'snap-1'),
+    ]
     refused = control(sim, 'POST', '/_sim/instances', [{'hostname': 'bad', 'snapshot_id': None}])
     assert_error(refused, 400, 'parameter_invalid')
 
@@ -176,26 +194,43 @@ def test_instance_source_fields_can_be_left_out(sim):
     assert sim.instances()[0]['source_type'] == 'diskimage'  # the control still shows the simulator's own state
 
 
-# -- snapshots: create and overwrite ------------------------------------------------------------------------------------
+# -- snapshots: create and overwrite
+# ------------------------------------------------------------------------------------
+
 
 def test_put_form_encoded_answers_reference_shape(sim):
     reply = put_snapshot(sim, 'db-backup', DB_1, safe='true')
     snap = reply.json()
     assert reply.status == 200
     assert set(snap) == set(civo_simulator.SNAPSHOT_FIELDS)
-    assert (snap['name'], snap['instance_id'], snap['hostname'], snap['region'], snap['safe']) == ('db-backup', DB_1, 'db-1', 'LON1', True)
-    assert (snap['status'], snap['size_gb'], snap['openstack_snapshot_id'], snap['completed_at']) == ('new', None, None, None)
+    assert (snap['name'], snap['instance_id'], snap['hostname'], snap['region'], snap['safe']) == (
+        'db-backup',
+        DB_1,
+        'db-1',
+        'LON1',
+        True,
+    )
+    assert (snap['status'], snap['size_gb'], snap['openstack_snapshot_id'], snap['completed_at']) == (
+        'new',
+        None,
+        None,
+        None,
+    )
     assert REFERENCE_TIME_RE.match(snap['requested_at']) and snap['template_id'] == 'ubuntu-jammy'
 
 
 def test_put_json_body_and_query_string(sim):
-    assert call(sim, 'PUT', '/v2/snapshots/by-json', json_body={'instance_id': WEB_1, 'safe': True}).json()['safe'] is True
+    assert (
+        call(sim, 'PUT', '/v2/snapshots/by-json', json_body={'instance_id': WEB_1, 'safe': True}).json()['safe'] is True
+    )
     reply = call(sim, 'PUT', '/v2/snapshots/by-query?instance_id=%s&safe=no&region=LON1' % WEB_1)
     assert reply.status == 200 and reply.json()['safe'] is False
     assert [snap['name'] for snap in call(sim, 'GET', '/v2/snapshots').json()] == ['by-json', 'by-query']
 
 
-@pytest.mark.parametrize('value, expected', [('1', True), ('yes', True), ('TRUE', True), ('0', False), ('false', False), ('no', False)])
+@pytest.mark.parametrize(
+    'value, expected', [('1', True), ('yes', True), ('TRUE', True), ('0', False), ('false', False), ('no', False)]
+)
 def test_put_safe_values(sim, value, expected):
     assert put_snapshot(sim, 's', safe=value).json()['safe'] is expected
 
@@ -210,7 +245,9 @@ def test_put_parameter_errors(sim):
     assert_error(put_snapshot(sim, 's', safe='maybe'), 400, 'parameter_invalid')
     assert_error(put_snapshot(sim, 's', cron_timing='every day'), 400, 'parameter_invalid')
     assert_error(put_snapshot(sim, 's', cron_timing='0 3 * *'), 400, 'parameter_invalid')
-    assert_error(put_snapshot(sim, 's', instance_id='no-such-instance'), 404, 'database_snapshot_create_instance_not_found')
+    assert_error(
+        put_snapshot(sim, 's', instance_id='no-such-instance'), 404, 'database_snapshot_create_instance_not_found'
+    )
     assert_error(put_snapshot(sim, 's', region='NYC1'), 404, 'database_snapshot_create_instance_not_found')
     assert_error(put_snapshot(sim, 's', region='XYZ9'), 400, 'region_unavailable')
     assert call(sim, 'GET', '/v2/snapshots').json() == []
@@ -230,7 +267,13 @@ def test_overwrite_keeps_id_and_restarts(sim):
     assert snapshot_named(sim, 'snap')['status'] == 'complete'
     second = put_snapshot(sim, 'snap', DB_1, safe='yes').json()
     assert second['id'] == first['id']
-    assert (second['instance_id'], second['status'], second['completed_at'], second['size_gb'], second['safe']) == (DB_1, 'new', None, None, True)
+    assert (second['instance_id'], second['status'], second['completed_at'], second['size_gb'], second['safe']) == (
+        DB_1,
+        'new',
+        None,
+        None,
+        True,
+    )
 
 
 def test_overwrite_while_in_progress_conflicts(sim):
@@ -247,7 +290,9 @@ def test_quota(sim):
     assert put_snapshot(sim, 'one').status == 200  # overwriting an existing name is not a new snapshot
 
 
-# -- snapshots: progression, listing, deletion ---------------------------------------------------------------------------
+# -- snapshots: progression, listing, deletion
+# ---------------------------------------------------------------------------
+
 
 def test_status_progresses_with_time(sim):
     sim.reset(new_seconds=0.3, progress_seconds=0.6)  # generous margins for busy machines
@@ -308,17 +353,34 @@ def test_delete_in_progress_is_allowed(sim):
     assert call(sim, 'DELETE', '/v2/snapshots/busy').status == 202
 
 
-# -- real shape ------------------------------------------------------------------------------------------------------------
+# -- real shape
+# ------------------------------------------------------------------------------------------------------------
+
 
 def test_real_shape(sim):
-    sim.add_snapshots([{'name': 'recorded', 'instance_id': WEB_1, 'status': 'complete', 'safe': True,
-                        'requested_at': '2019-10-07T13:57:28+00:00', 'completed_at': '2019-10-07T13:59:00Z'}])
+    sim.add_snapshots(
+        [
+            {
+                'name': 'recorded',
+                'instance_id': WEB_1,
+                'status': 'complete',
+                'safe': True,
+                'requested_at': '2019-10-07T13:57:28+00:00',
+                'completed_at': '2019-10-07T13:59:00Z',
+            }
+        ]
+    )
     control(sim, 'POST', '/_sim/config', {'real_shape': True})
     real = call(sim, 'GET', '/v2/snapshots').json()[0]
     assert 'status' not in real and (real['state'], real['safe']) == ('complete', 1)
-    assert (real['requested_at'], real['completed_at']) == ('2019-10-07T14:57:28.000+01:00', '2019-10-07T14:59:00.000+01:00')
+    assert (real['requested_at'], real['completed_at']) == (
+        '2019-10-07T14:57:28.000+01:00',
+        '2019-10-07T14:59:00.000+01:00',
+    )
     fresh = put_snapshot(sim, 'fresh', safe='no').json()
-    assert (fresh['state'], fresh['safe'], fresh['completed_at']) == ('new', 0, None) and REAL_TIME_RE.match(fresh['requested_at'])
+    assert (fresh['state'], fresh['safe'], fresh['completed_at']) == ('new', 0, None) and REAL_TIME_RE.match(
+        fresh['requested_at']
+    )
     reply = call(sim, 'DELETE', '/v2/snapshots/recorded')
     assert (reply.status, reply.json()) == (200, {'result': 'success'})
     assert_error(call(sim, 'GET', '/v2/snapshots', token='wrong'), 404, 'database_account_not_found')
@@ -326,7 +388,9 @@ def test_real_shape(sim):
     assert sim.snapshots()[0]['status'] == 'new'  # the control view stays in the reference shape
 
 
-# -- rate limit -----------------------------------------------------------------------------------------------------------
+# -- rate limit
+# -----------------------------------------------------------------------------------------------------------
+
 
 def test_no_rate_limit_headers_when_unlimited(sim):
     assert 'X-Ratelimit-Limit' not in call(sim, 'GET', '/v2/snapshots').headers
@@ -348,10 +412,17 @@ def test_rate_limit(sim):
     assert call(sim, 'GET', '/v2/snapshots').status == 200
 
 
-# -- faults ---------------------------------------------------------------------------------------------------------------
+# -- faults
+# ---------------------------------------------------------------------------------------------------------------
+
 
 def test_fault_status_does_not_perform_the_operation(sim):
-    control(sim, 'POST', '/_sim/faults', {'method': 'PUT', 'path': '/v2/snapshots/*', 'kind': 'status', 'status': 503, 'retry_after': 2})
+    control(
+        sim,
+        'POST',
+        '/_sim/faults',
+        {'method': 'PUT', 'path': '/v2/snapshots/*', 'kind': 'status', 'status': 503, 'retry_after': 2},
+    )
     reply = put_snapshot(sim, 'snap')
     assert_error(reply, 503, 'simulated_fault')
     assert reply.headers['Retry-After'] == '2'
@@ -391,8 +462,12 @@ def test_fault_drop_after_performs_then_hangs_up(sim):
 
 def test_fault_status_after_performs_then_answers_the_fault(sim):
     sim.add_fault(kind='status', status=502, after=True, method='POST', path='/v2/resourcesnapshotschedules')
-    body = {'name': 'nightly', 'cron_expression': '0 3 * * *', 'retention': {'max_snapshots': 2},
-            'instances': [{'instance_id': WEB_1}]}
+    body = {
+        'name': 'nightly',
+        'cron_expression': '0 3 * * *',
+        'retention': {'max_snapshots': 2},
+        'instances': [{'instance_id': WEB_1}],
+    }
     assert_error(call(sim, 'POST', '/v2/resourcesnapshotschedules', json_body=body), 502, 'simulated_fault')
     assert [schedule['name'] for schedule in sim.schedules()] == ['nightly']
     # A refusal by the API is performed too: the log tells the API's answer apart from the one sent.
@@ -406,16 +481,23 @@ def test_fault_cutoff_performs_one_request_then_drops_every_request(sim):
     assert put_snapshot(sim, 'last-word').status == 200  # skipped: answered as usual
     with pytest.raises(OSError):
         put_snapshot(sim, 'last-word', instance_id=DB_1)
-    for method, path in (('GET', '/v2/snapshots'), ('DELETE', '/v2/snapshots/last-word'),
-                         ('PUT', '/v2/snapshots/other')):
+    for method, path in (
+        ('GET', '/v2/snapshots'),
+        ('DELETE', '/v2/snapshots/last-word'),
+        ('PUT', '/v2/snapshots/other'),
+    ):
         with pytest.raises(OSError):
             call(sim, method, path)
     assert control(sim, 'GET', '/_sim/health').json() == {'ok': True}  # the controls still answer
     assert control(sim, 'GET', '/_sim/stats').json()['cut_off'] is True
     assert [(snap['name'], snap['instance_id']) for snap in sim.snapshots()] == [('last-word', DB_1)]
     assert [(e['method'], e['status'], e['fault'], e['performed']) for e in sim.log()] == [
-        ('PUT', 200, None, True), ('PUT', None, 'cutoff', True), ('GET', None, 'cutoff', False),
-        ('DELETE', None, 'cutoff', False), ('PUT', None, 'cutoff', False)]
+        ('PUT', 200, None, True),
+        ('PUT', None, 'cutoff', True),
+        ('GET', None, 'cutoff', False),
+        ('DELETE', None, 'cutoff', False),
+        ('PUT', None, 'cutoff', False),
+    ]
     assert control(sim, 'DELETE', '/_sim/faults').status == 200
     assert call(sim, 'GET', '/v2/snapshots').status == 200
     assert sim.stats()['cut_off'] is False
@@ -463,10 +545,15 @@ def test_fault_delay_performs_the_operation_late(sim):
 
 
 def test_faults_times_skip_order_and_matching(sim):
-    control(sim, 'POST', '/_sim/faults', [
-        {'kind': 'status', 'status': 500, 'method': 'GET', 'path': '/v2/snapshots', 'skip': 1, 'times': 2},
-        {'kind': 'status', 'status': 502, 'method': 'get', 'path': '/v2/snapshots'},
-    ])
+    control(
+        sim,
+        'POST',
+        '/_sim/faults',
+        [
+            {'kind': 'status', 'status': 500, 'method': 'GET', 'path': '/v2/snapshots', 'skip': 1, 'times': 2},
+            {'kind': 'status', 'status': 502, 'method': 'get', 'path': '/v2/snapshots'},
+        ],
+    )
     assert [fault['status'] for fault in control(sim, 'GET', '/_sim/faults').json()] == [500, 502]
     assert call(sim, 'GET', '/v2/instances').status == 200  # path does not match
     statuses = [call(sim, 'GET', '/v2/snapshots').status for attempt in range(5)]
@@ -480,15 +567,25 @@ def test_faults_list_clear_and_validation(sim):
     assert control(sim, 'GET', '/_sim/faults').json()[0]['kind'] == 'drop'
     assert control(sim, 'DELETE', '/_sim/faults').status == 200
     assert sim.faults() == []
-    bad_faults = ({'kind': 'explode'}, {'kind': 'status', 'status': 42}, {'kind': 'drop', 'times': 0},
-                  {'kind': 'drop', 'colour': 'red'}, 'drop', {'kind': 'drop', 'after': 'yes'},
-                  {'kind': 'delay', 'after': True}, {'kind': 'malformed', 'after': True},
-                  {'kind': 'cutoff', 'times': 2}, {'kind': 'status', 'method': 'TRACE'})
+    bad_faults = (
+        {'kind': 'explode'},
+        {'kind': 'status', 'status': 42},
+        {'kind': 'drop', 'times': 0},
+        {'kind': 'drop', 'colour': 'red'},
+        'drop',
+        {'kind': 'drop', 'after': 'yes'},
+        {'kind': 'delay', 'after': True},
+        {'kind': 'malformed', 'after': True},
+        {'kind': 'cutoff', 'times': 2},
+        {'kind': 'status', 'method': 'TRACE'},
+    )
     for bad in bad_faults:
         assert_error(control(sim, 'POST', '/_sim/faults', bad), 400, 'parameter_invalid')
 
 
-# -- log, stats, config, reset ------------------------------------------------------------------------------------------
+# -- log, stats, config, reset
+# ------------------------------------------------------------------------------------------
+
 
 def test_log_records_api_requests_only_and_never_the_token(sim):
     call(sim, 'PUT', '/v2/snapshots/snap?region=lon1', form={'instance_id': WEB_1, 'safe': 'yes'})
@@ -498,7 +595,12 @@ def test_log_records_api_requests_only_and_never_the_token(sim):
     assert len(log) == 2
     assert set(log[0]) == {'method', 'path', 'query', 'params', 'status', 'fault', 'performed', 'api_status', 'time'}
     assert [(entry['performed'], entry['api_status']) for entry in log] == [(True, 200), (True, 401)]
-    assert (log[0]['method'], log[0]['path'], log[0]['query'], log[0]['status']) == ('PUT', '/v2/snapshots/snap', {'region': 'lon1'}, 200)
+    assert (log[0]['method'], log[0]['path'], log[0]['query'], log[0]['status']) == (
+        'PUT',
+        '/v2/snapshots/snap',
+        {'region': 'lon1'},
+        200,
+    )
     assert log[0]['params'] == {'region': 'lon1', 'instance_id': WEB_1, 'safe': 'yes'}
     assert log[1]['status'] == 401 and log[0]['time'] <= log[1]['time']
     assert 'sim-token' not in json.dumps(log) and 'wrong-secret' not in json.dumps(log)
@@ -512,20 +614,45 @@ def test_stats(sim):
     call(sim, 'DELETE', '/v2/snapshots/snap')
     call(sim, 'GET', '/v2/instances')
     stats = control(sim, 'GET', '/_sim/stats').json()
-    assert stats == {'requests': {'GET': 2, 'PUT': 1, 'DELETE': 1}, 'total': 4, 'rate_limited': 0, 'faults_applied': 0,
-                     'cut_off': False}
+    assert stats == {
+        'requests': {'GET': 2, 'PUT': 1, 'DELETE': 1},
+        'total': 4,
+        'rate_limited': 0,
+        'faults_applied': 0,
+        'cut_off': False,
+    }
 
 
 def test_config_get_set_and_validation(sim):
     config = control(sim, 'GET', '/_sim/config').json()
-    assert config == {'new_seconds': 0.2, 'progress_seconds': 0.2, 'real_shape': False, 'rate_limit': 0, 'rate_window': 60.0,
-                      'quota': None, 'fail_names': [], 'time_scale': 1.0, 'current_api': True,
-                      'instance_snapshot_states': 'civogo', 'restore_shape': 'flat', 'instance_snapshot_unique_names': False,
-                      'restore_seconds': 2.0, 'instance_source_fields': True, 'instances_max_per_page': None}
+    assert config == {
+        'new_seconds': 0.2,
+        'progress_seconds': 0.2,
+        'real_shape': False,
+        'rate_limit': 0,
+        'rate_window': 60.0,
+        'quota': None,
+        'fail_names': [],
+        'time_scale': 1.0,
+        'current_api': True,
+        'instance_snapshot_states': 'civogo',
+        'restore_shape': 'flat',
+        'instance_snapshot_unique_names': False,
+        'restore_seconds': 2.0,
+        'instance_source_fields': True,
+        'instances_max_per_page': None,
+    }
     updated = control(sim, 'POST', '/_sim/config', {'quota': 5, 'time_scale': 60}).json()
     assert (updated['quota'], updated['time_scale']) == (5, 60)
-    for bad in ({'colour': 1}, {'time_scale': 0}, {'rate_limit': -1}, {'real_shape': 'yes'}, {'fail_names': 'x*'}, [1],
-                {'instance_source_fields': 'no'}):
+    for bad in (
+        {'colour': 1},
+        {'time_scale': 0},
+        {'rate_limit': -1},
+        {'real_shape': 'yes'},
+        {'fail_names': 'x*'},
+        [1],
+        {'instance_source_fields': 'no'},
+    ):
         assert_error(control(sim, 'POST', '/_sim/config', bad), 400, 'parameter_invalid')
     assert sim.config()['quota'] == 5
 
@@ -544,25 +671,38 @@ def test_reset(sim):
     assert_error(control(sim, 'POST', '/_sim/reset', {'nope': 1}), 400, 'parameter_invalid')
 
 
-# -- direct snapshot controls --------------------------------------------------------------------------------------------
+# -- direct snapshot controls
+# --------------------------------------------------------------------------------------------
+
 
 def test_inserted_snapshots_frozen_or_progressing(sim):
     two_days_ago = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=2)).isoformat()
-    reply = control(sim, 'POST', '/_sim/snapshots', [
-        {'name': 'stuck', 'instance_id': DB_1, 'status': 'in-progress', 'requested_at': two_days_ago},
-        {'name': 'odd', 'instance_id': WEB_1, 'status': 'error'},
-        {'name': 'old', 'instance_id': DB_1, 'requested_at': two_days_ago},
-        {'name': 'fresh', 'instance_id': WEB_1, 'safe': True},
-    ])
+    reply = control(
+        sim,
+        'POST',
+        '/_sim/snapshots',
+        [
+            {'name': 'stuck', 'instance_id': DB_1, 'status': 'in-progress', 'requested_at': two_days_ago},
+            {'name': 'odd', 'instance_id': WEB_1, 'status': 'error'},
+            {'name': 'old', 'instance_id': DB_1, 'requested_at': two_days_ago},
+            {'name': 'fresh', 'instance_id': WEB_1, 'safe': True},
+        ],
+    )
     assert reply.json() == {'added': 4}
     snaps = {snap['name']: snap for snap in control(sim, 'GET', '/_sim/snapshots').json()}
-    assert (snaps['stuck']['status'], snaps['stuck']['size_gb'], snaps['stuck']['hostname']) == ('in-progress', 100, 'db-1')
+    assert (snaps['stuck']['status'], snaps['stuck']['size_gb'], snaps['stuck']['hostname']) == (
+        'in-progress',
+        100,
+        'db-1',
+    )
     assert snaps['odd']['status'] == 'error' and snaps['odd']['completed_at'] is not None
     assert snaps['old']['status'] == 'complete' and snaps['old']['completed_at'].startswith(two_days_ago[:10])
     assert snaps['fresh']['status'] == 'new' and snaps['fresh']['safe'] is True
     assert_error(control(sim, 'POST', '/_sim/snapshots', [{'instance_id': WEB_1}]), 400, 'parameter_invalid')
     assert_error(control(sim, 'POST', '/_sim/snapshots', [{'name': 'x', 'colour': 'red'}]), 400, 'parameter_invalid')
-    assert_error(control(sim, 'POST', '/_sim/snapshots', [{'name': 'x', 'requested_at': 'yesterday'}]), 400, 'parameter_invalid')
+    assert_error(
+        control(sim, 'POST', '/_sim/snapshots', [{'name': 'x', 'requested_at': 'yesterday'}]), 400, 'parameter_invalid'
+    )
 
 
 def test_patch_snapshot(sim):
@@ -587,6 +727,7 @@ def test_ten_thousand_snapshots_are_fast(sim):
 
 # -- Python API, seed, CLI ---------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize('as_dict', [True, False])
 def test_seed_file_formats(tmp_path, as_dict, simulator_factory):
     instances = [{'id': 'fixed-id', 'hostname': 'solo', 'region': 'fra1'}]
@@ -594,9 +735,19 @@ def test_seed_file_formats(tmp_path, as_dict, simulator_factory):
     seed_file.write_text(json.dumps({'instances': instances} if as_dict else instances))
     own = simulator_factory(seed=str(seed_file), token='other')
     items = call(own, 'GET', '/v2/instances', token='other').json()['items']
-    assert items == [{'id': 'fixed-id', 'hostname': 'solo', 'status': 'ACTIVE', 'region': 'FRA1', 'disk_gb': 25,
-                      'template_id': 'ubuntu-jammy', 'source_type': 'diskimage', 'source_id': 'ubuntu-jammy',
-                      'snapshot_id': ''}]
+    assert items == [
+        {
+            'id': 'fixed-id',
+            'hostname': 'solo',
+            'status': 'ACTIVE',
+            'region': 'FRA1',
+            'disk_gb': 25,
+            'template_id': 'ubuntu-jammy',
+            'source_type': 'diskimage',
+            'source_id': 'ubuntu-jammy',
+            'snapshot_id': '',
+        }
+    ]
 
 
 def test_tls(simulator_factory):
@@ -611,15 +762,21 @@ def test_tls(simulator_factory):
 
 
 def start_cli(*args, env=None):
-    process = subprocess.Popen([sys.executable, SCRIPT, '--quiet'] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=dict(os.environ, **(env or {})), universal_newlines=True)
+    process = subprocess.Popen(
+        [sys.executable, SCRIPT, '--quiet'] + list(args),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, **(env or {})),
+        universal_newlines=True,
+    )
     line = process.stdout.readline().strip()
     assert line.startswith('CIVO_API_URL='), process.stderr.read()
-    return process, line[len('CIVO_API_URL='):]
+    return process, line[len('CIVO_API_URL=') :]
 
 
 class Remote:
     """Just enough of a Simulator for call() to reach a simulator in another process."""
+
     def __init__(self, url):
         self.url = url
 
@@ -644,13 +801,17 @@ def test_cli_start_and_stop(tmp_path, stop_signal):
 
 
 def test_cli_token_from_environment_and_tls_cleanup(tmp_path):
-    process, url = start_cli('--tls', '--rate-limit', '7', '--rate-window', '9', env={'CIVO_SIM_TOKEN': 'env-token', 'TMPDIR': str(tmp_path)})
+    process, url = start_cli(
+        '--tls', '--rate-limit', '7', '--rate-window', '9', env={'CIVO_SIM_TOKEN': 'env-token', 'TMPDIR': str(tmp_path)}
+    )
     try:
         assert url.startswith('https://')
         assert len(os.listdir(str(tmp_path))) == 1  # the certificate directory
         unverified = ssl.create_default_context()
         unverified.check_hostname, unverified.verify_mode = False, ssl.CERT_NONE
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=unverified))
+        opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=unverified)
+        )
         reply = call(Remote(url), 'GET', '/v2/instances', token='env-token', opener=opener)
         assert reply.status == 200 and reply.headers['X-Ratelimit-Limit'] == '7'
     finally:

@@ -55,11 +55,18 @@ def instance(sim, instance_id):
 
 
 def instances_named(sim, hostname):
-    return [i for i in call(sim, 'GET', '/v2/instances', {'per_page': 100}).json()['items'] if i['hostname'] == hostname]
+    return [
+        i for i in call(sim, 'GET', '/v2/instances', {'per_page': 100}).json()['items'] if i['hostname'] == hostname
+    ]
 
 
-SCHEDULE = {'name': 'every-ten', 'description': 'test schedule', 'cron_expression': '*/10 * * * *',
-            'retention': {'max_snapshots': 2}, 'instances': [{'instance_id': WEB_1, 'include_volumes': False}]}
+SCHEDULE = {
+    'name': 'every-ten',
+    'description': 'test schedule',
+    'cron_expression': '*/10 * * * *',
+    'retention': {'max_snapshots': 2},
+    'instances': [{'instance_id': WEB_1, 'include_volumes': False}],
+}
 
 
 def create_schedule(sim, **changes):
@@ -79,24 +86,37 @@ def advance_to_minute(sim, minute_of_hour, second=5):
 
 # -- instances ----------------------------------------------------------------------------------------------------
 
+
 def test_instance_status_and_unknown_instance(sim):
-    added = control(sim, 'POST', '/_sim/instances', [{'hostname': 'off-1', 'status': 'SHUTOFF', 'volumes': ['v-1']}]).json()[0]
+    added = control(
+        sim, 'POST', '/_sim/instances', [{'hostname': 'off-1', 'status': 'SHUTOFF', 'volumes': ['v-1']}]
+    ).json()[0]
     assert instance(sim, added['id'])['status'] == 'SHUTOFF'
     assert instance(sim, WEB_1)['status'] == 'ACTIVE'
     assert_error(call(sim, 'GET', '/v2/instances/nope'), 404, 'database_instance_not_found')
-    assert_error(control(sim, 'POST', '/_sim/instances', [{'hostname': 'x', 'volumes': 'v-1'}]), 400, 'parameter_invalid')
+    assert_error(
+        control(sim, 'POST', '/_sim/instances', [{'hostname': 'x', 'volumes': 'v-1'}]), 400, 'parameter_invalid'
+    )
     hostnames = {i['hostname'] for i in control(sim, 'GET', '/_sim/instances').json()}
     assert {'web-1', 'off-1'} <= hostnames
 
 
 # -- /v2/instances/:id/snapshots ------------------------------------------------------------------------------------
 
+
 def test_create_answers_201_with_the_instance_snapshot(sim):
     control(sim, 'POST', '/_sim/instances', [{'id': 'with-volumes', 'hostname': 'vols', 'volumes': ['vol-1', 'vol-2']}])
     snap = created(sim, 'nightly', 'with-volumes', description='before upgrade')
     assert set(snap) == {'id', 'name', 'description', 'included_volumes', 'status', 'created_at'}
-    assert (snap['name'], snap['description'], snap['included_volumes']) == ('nightly', 'before upgrade', ['vol-1', 'vol-2'])
-    assert snap['status'] == {'state': 'pending', 'volumes': [{'id': 'vol-1', 'state': 'pending'}, {'id': 'vol-2', 'state': 'pending'}]}
+    assert (snap['name'], snap['description'], snap['included_volumes']) == (
+        'nightly',
+        'before upgrade',
+        ['vol-1', 'vol-2'],
+    )
+    assert snap['status'] == {
+        'state': 'pending',
+        'volumes': [{'id': 'vol-1', 'state': 'pending'}, {'id': 'vol-2', 'state': 'pending'}],
+    }
     assert RFC3339_Z_RE.match(snap['created_at'])
     assert created(sim, 'plain')['included_volumes'] == []
 
@@ -113,8 +133,11 @@ def test_create_accepts_the_longest_label(sim):
 
 def test_create_on_unknown_or_other_region_instance(sim):
     assert_error(create(sim, instance_id='nope'), 404, 'database_instance_not_found')
-    assert_error(call(sim, 'POST', snapshots_path(APP_1_NYC) + '?region=LON1', json_body={'name': 'x'}), 404,
-                 'database_instance_not_found')
+    assert_error(
+        call(sim, 'POST', snapshots_path(APP_1_NYC) + '?region=LON1', json_body={'name': 'x'}),
+        404,
+        'database_instance_not_found',
+    )
     assert call(sim, 'POST', snapshots_path(APP_1_NYC) + '?region=NYC1', json_body={'name': 'x'}).status == 201
     assert_error(call(sim, 'GET', snapshots_path() + '?region=MARS1'), 400, 'region_unavailable')
 
@@ -129,8 +152,11 @@ def test_duplicate_names_allowed_unless_configured_unique(sim):
     taken = create(sim, 'fresh')
     assert_error(taken, 409, 'database_snapshot_name_taken')
     assert 'fresh' in taken.json()['reason']
-    assert_error(call(sim, 'PUT', snapshots_path(WEB_1, first['id']), json_body={'name': 'fresh'}), 409,
-                 'database_snapshot_name_taken')
+    assert_error(
+        call(sim, 'PUT', snapshots_path(WEB_1, first['id']), json_body={'name': 'fresh'}),
+        409,
+        'database_snapshot_name_taken',
+    )
 
 
 @pytest.mark.parametrize('preset', sorted(STATE_PRESETS))
@@ -158,9 +184,14 @@ def test_custom_spelling_and_config_validation(sim):
     spelling = {'new': 'queued', 'in_progress': 'busy', 'complete': 'done', 'failed': 'broken'}
     sim.configure(instance_snapshot_states=spelling)
     assert created(sim)['status']['state'] == 'queued'
-    for bad in ({'instance_snapshot_states': 'british'}, {'instance_snapshot_states': {'new': 'x'}},
-                {'restore_shape': 'round'}, {'current_api': 'yes'}, {'instance_snapshot_unique_names': 1},
-                {'restore_seconds': -1}):
+    for bad in (
+        {'instance_snapshot_states': 'british'},
+        {'instance_snapshot_states': {'new': 'x'}},
+        {'restore_shape': 'round'},
+        {'current_api': 'yes'},
+        {'instance_snapshot_unique_names': 1},
+        {'restore_seconds': -1},
+    ):
         assert_error(control(sim, 'POST', '/_sim/config', bad), 400, 'parameter_invalid')
 
 
@@ -191,7 +222,11 @@ def test_list_get_update_delete(sim):
     assert updated.status == 200 and (updated.json()['name'], updated.json()['description']) == ('one', 'kept')
     renamed = call(sim, 'PUT', snapshots_path(WEB_1, first['id']), json_body={'name': 'uno'}).json()
     assert (renamed['id'], renamed['name'], renamed['description']) == (first['id'], 'uno', 'kept')
-    assert_error(call(sim, 'PUT', snapshots_path(WEB_1, first['id']), json_body={'name': 'Bad_Name'}), 422, 'parameter_name_invalid')
+    assert_error(
+        call(sim, 'PUT', snapshots_path(WEB_1, first['id']), json_body={'name': 'Bad_Name'}),
+        422,
+        'parameter_name_invalid',
+    )
 
     deleted = call(sim, 'DELETE', snapshots_path(WEB_1, first['id']))
     assert (deleted.status, deleted.json()) == (200, {'result': 'success'})
@@ -208,6 +243,7 @@ def test_quota_counts_instance_snapshots(sim):
 
 # -- restore --------------------------------------------------------------------------------------------------------
 
+
 def test_restore_refusals(sim):
     snap = created(sim)
     reply = restore(sim, snap, hostname='copy-1')
@@ -218,8 +254,11 @@ def test_restore_refusals(sim):
     assert_error(restore(sim, snap, overwrite_existing=False), 422, 'parameter_hostname_missing')
     assert_error(restore(sim, snap, hostname='db-1'), 409, 'database_instance_hostname_taken')
     assert_error(restore(sim, snap, hostname='x', overwrite_existing='sometimes'), 422, 'parameter_invalid')
-    assert_error(call(sim, 'POST', snapshots_path(WEB_1, 'missing', 'restore'), json_body={'hostname': 'y'}), 404,
-                 'database_snapshot_not_found')
+    assert_error(
+        call(sim, 'POST', snapshots_path(WEB_1, 'missing', 'restore'), json_body={'hostname': 'y'}),
+        404,
+        'database_snapshot_not_found',
+    )
     assert control(sim, 'GET', '/_sim/restores').json() == []
     assert not instances_named(sim, 'copy-1')
 
@@ -230,12 +269,28 @@ def test_restore_to_a_new_instance(sim):
     reply = restore(sim, snap, hostname='copy-1', description='clone', private_ipv4='10.0.0.9')
     assert reply.status == 200
     info = reply.json()
-    assert set(info) == {'id', 'name', 'hostname', 'description', 'from_snapshot', 'private_ipv4', 'overwrite_existing',
-                         'status', 'created_at', 'completed_at'}
+    assert set(info) == {
+        'id',
+        'name',
+        'hostname',
+        'description',
+        'from_snapshot',
+        'private_ipv4',
+        'overwrite_existing',
+        'status',
+        'created_at',
+        'completed_at',
+    }
     assert info['id'].startswith('restore-') and RFC3339_Z_RE.match(info['created_at'])
-    assert (info['hostname'], info['description'], info['from_snapshot'], info['private_ipv4'], info['overwrite_existing'],
-            info['status'], info['completed_at']) == ('copy-1', 'clone', snap['id'], '10.0.0.9', False,
-                                                      {'state': 'in_progress'}, None)
+    assert (
+        info['hostname'],
+        info['description'],
+        info['from_snapshot'],
+        info['private_ipv4'],
+        info['overwrite_existing'],
+        info['status'],
+        info['completed_at'],
+    ) == ('copy-1', 'clone', snap['id'], '10.0.0.9', False, {'state': 'in_progress'}, None)
     [new] = instances_named(sim, 'copy-1')
     assert (new['status'], new['restored_from'], new['region']) == ('BUILDING', snap['id'], 'LON1')
     assert (new['source_type'], new['source_id'], new['snapshot_id']) == ('instance_snapshot', snap['id'], snap['id'])
@@ -280,18 +335,34 @@ def test_restore_wrapped_shape(sim):
 
 # -- /v2/resourcesnapshots --------------------------------------------------------------------------------------------
 
+
 def test_resource_snapshots_cover_every_instance_snapshot_in_the_region(sim):
-    control(sim, 'POST', '/_sim/instances', [{'id': 'vols', 'hostname': 'vols', 'volumes': ['vol-1'], 'description': 'has a volume'}])
+    control(
+        sim,
+        'POST',
+        '/_sim/instances',
+        [{'id': 'vols', 'hostname': 'vols', 'volumes': ['vol-1'], 'description': 'has a volume'}],
+    )
     one, two = created(sim, 'one', 'vols', description='first'), created(sim, 'two', DB_1)
     created(sim, 'nyc', APP_1_NYC)
     listed = call(sim, 'GET', '/v2/resourcesnapshots?region=LON1').json()
     assert [s['id'] for s in listed] == [one['id'], two['id']]
     assert len(call(sim, 'GET', '/v2/resourcesnapshots').json()) == 3
-    assert listed[0] == {'id': one['id'], 'name': 'one', 'description': 'first', 'resource_type': 'instance',
-                         'created_at': one['created_at'],
-                         'instance': {'id': 'vols', 'name': 'vols', 'description': 'has a volume', 'included_volumes': ['vol-1'],
-                                      'status': {'state': 'pending', 'volumes': [{'id': 'vol-1', 'state': 'pending'}]},
-                                      'created_at': one['created_at']}}
+    assert listed[0] == {
+        'id': one['id'],
+        'name': 'one',
+        'description': 'first',
+        'resource_type': 'instance',
+        'created_at': one['created_at'],
+        'instance': {
+            'id': 'vols',
+            'name': 'vols',
+            'description': 'has a volume',
+            'included_volumes': ['vol-1'],
+            'status': {'state': 'pending', 'volumes': [{'id': 'vol-1', 'state': 'pending'}]},
+            'created_at': one['created_at'],
+        },
+    }
     assert call(sim, 'GET', '/v2/resourcesnapshots/' + two['id']).json()['instance']['name'] == 'db-1'
     assert call(sim, 'GET', '/v2/resourcesnapshots/two').json()['id'] == two['id']
     assert_error(call(sim, 'GET', '/v2/resourcesnapshots/missing'), 404, 'database_snapshot_not_found')
@@ -326,32 +397,38 @@ def test_resource_snapshot_restore_is_wrapped_and_can_include_volumes(sim):
 
 # -- /v2/resourcesnapshotschedules ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize('cron', ['*/10 * * * *', '0 3 * * *', '0,30 * * * *', '15 */2 * * mon-fri', '0 0 1 jan *'])
 def test_schedule_cron_accepted(sim, cron):
     assert create_schedule(sim, cron_expression=cron)['cron_expression'] == cron
 
 
-@pytest.mark.parametrize('cron', ['*/5 * * * *', '0,5 * * * *', '* * * * *', '0,55 * * * *', '0 3 * *', '61 * * * *',
-                                  '*/0 * * * *', 'often', ''])
+@pytest.mark.parametrize(
+    'cron',
+    ['*/5 * * * *', '0,5 * * * *', '* * * * *', '0,55 * * * *', '0 3 * *', '61 * * * *', '*/0 * * * *', 'often', ''],
+)
 def test_schedule_cron_refused(sim, cron):
     reply = call(sim, 'POST', '/v2/resourcesnapshotschedules', json_body=dict(SCHEDULE, cron_expression=cron))
     assert_error(reply, 422, 'parameter_cron_expression_invalid')
     assert 'cron_expression' in reply.json()['reason']
 
 
-@pytest.mark.parametrize('changes, code, words', [
-    ({'name': None}, 'parameter_name_invalid', 'name'),
-    ({'name': ' '}, 'parameter_name_invalid', 'name'),
-    ({'retention': None}, 'parameter_retention_invalid', 'retention'),
-    ({'retention': {}}, 'parameter_retention_invalid', 'max_snapshots'),
-    ({'retention': {'max_snapshots': 0}}, 'parameter_retention_invalid', 'max_snapshots'),
-    ({'retention': {'max_snapshots': 11}}, 'parameter_retention_invalid', 'max_snapshots'),
-    ({'retention': {'max_snapshots': '3'}}, 'parameter_retention_invalid', 'max_snapshots'),
-    ({'retention': {'max_snapshots': 3, 'period': '48h'}}, 'parameter_retention_invalid', 'no longer supported'),
-    ({'instances': []}, 'parameter_instances_invalid', 'instances'),
-    ({'instances': [{'include_volumes': True}]}, 'parameter_instances_invalid', 'instance_id'),
-    ({'instances': [{'instance_id': 'nope'}]}, 'parameter_instances_invalid', 'nope'),
-])
+@pytest.mark.parametrize(
+    'changes, code, words',
+    [
+        ({'name': None}, 'parameter_name_invalid', 'name'),
+        ({'name': ' '}, 'parameter_name_invalid', 'name'),
+        ({'retention': None}, 'parameter_retention_invalid', 'retention'),
+        ({'retention': {}}, 'parameter_retention_invalid', 'max_snapshots'),
+        ({'retention': {'max_snapshots': 0}}, 'parameter_retention_invalid', 'max_snapshots'),
+        ({'retention': {'max_snapshots': 11}}, 'parameter_retention_invalid', 'max_snapshots'),
+        ({'retention': {'max_snapshots': '3'}}, 'parameter_retention_invalid', 'max_snapshots'),
+        ({'retention': {'max_snapshots': 3, 'period': '48h'}}, 'parameter_retention_invalid', 'no longer supported'),
+        ({'instances': []}, 'parameter_instances_invalid', 'instances'),
+        ({'instances': [{'include_volumes': True}]}, 'parameter_instances_invalid', 'instance_id'),
+        ({'instances': [{'instance_id': 'nope'}]}, 'parameter_instances_invalid', 'nope'),
+    ],
+)
 def test_schedule_rules(sim, changes, code, words):
     reply = call(sim, 'POST', '/v2/resourcesnapshotschedules', json_body=dict(SCHEDULE, **changes))
     assert_error(reply, 422, code)
@@ -360,14 +437,30 @@ def test_schedule_rules(sim, changes, code, words):
 
 
 def test_schedule_create_shape_get_list(sim):
-    control(sim, 'POST', '/_sim/instances', [{'id': 'vols', 'hostname': 'vols', 'volumes': ['vol-1'], 'size': 'g3.medium'}])
-    schedule = create_schedule(sim, instances=[{'instance_id': 'vols', 'include_volumes': True},
-                                               {'instance_id': WEB_1, 'include_volumes': False}], retention={'max_snapshots': 7})
-    assert set(schedule) == {'id', 'name', 'description', 'cron_expression', 'paused', 'retention', 'instances', 'status',
-                             'created_at'}
+    control(
+        sim, 'POST', '/_sim/instances', [{'id': 'vols', 'hostname': 'vols', 'volumes': ['vol-1'], 'size': 'g3.medium'}]
+    )
+    schedule = create_schedule(
+        sim,
+        instances=[{'instance_id': 'vols', 'include_volumes': True}, {'instance_id': WEB_1, 'include_volumes': False}],
+        retention={'max_snapshots': 7},
+    )
+    assert set(schedule) == {
+        'id',
+        'name',
+        'description',
+        'cron_expression',
+        'paused',
+        'retention',
+        'instances',
+        'status',
+        'created_at',
+    }
     assert (schedule['paused'], schedule['retention']) == (False, {'max_snapshots': 7})
-    assert schedule['instances'] == [{'id': 'vols', 'size': 'g3.medium', 'included_volumes': ['vol-1']},
-                                     {'id': WEB_1, 'size': 'g3.small', 'included_volumes': []}]
+    assert schedule['instances'] == [
+        {'id': 'vols', 'size': 'g3.medium', 'included_volumes': ['vol-1']},
+        {'id': WEB_1, 'size': 'g3.small', 'included_volumes': []},
+    ]
     assert schedule['status'] == {'state': 'active', 'last_snapshot': {'id': '', 'name': '', 'state': ''}}
     assert RFC3339_Z_RE.match(schedule['created_at'])
     assert call(sim, 'GET', '/v2/resourcesnapshotschedules/' + schedule['id']).json() == schedule
@@ -401,8 +494,11 @@ def test_seeded_schedules_obey_the_api_rules(sim):
     assert (seeded['id'], seeded['name'], seeded['paused']) == ('fixed', 'every-ten', True)
     assert [entry['path'] for entry in sim.log()] == []  # a control, not an API request
     assert call(sim, 'GET', '/v2/resourcesnapshotschedules/fixed').json() == seeded
-    assert_error(control(sim, 'POST', '/_sim/schedules', [dict(SCHEDULE, cron_expression='*/5 * * * *')]), 400,
-                 'parameter_cron_expression_invalid')
+    assert_error(
+        control(sim, 'POST', '/_sim/schedules', [dict(SCHEDULE, cron_expression='*/5 * * * *')]),
+        400,
+        'parameter_cron_expression_invalid',
+    )
     assert_error(control(sim, 'POST', '/_sim/schedules', [dict(SCHEDULE, colour='red')]), 400, 'parameter_invalid')
     assert [schedule['id'] for schedule in sim.schedules()] == ['fixed']
 
@@ -411,10 +507,15 @@ def test_paused_schedule_does_not_run_and_put_changes_only_name_description_paus
     advance_to_minute(sim, 1)
     schedule = create_schedule(sim)
     path = '/v2/resourcesnapshotschedules/' + schedule['id']
-    reply = call(sim, 'PUT', path, json_body={'paused': True, 'cron_expression': '0 3 * * *', 'retention': {'max_snapshots': 9}})
+    reply = call(
+        sim, 'PUT', path, json_body={'paused': True, 'cron_expression': '0 3 * * *', 'retention': {'max_snapshots': 9}}
+    )
     assert reply.status == 200
     assert (reply.json()['paused'], reply.json()['cron_expression'], reply.json()['retention']) == (
-        True, '*/10 * * * *', {'max_snapshots': 2})
+        True,
+        '*/10 * * * *',
+        {'max_snapshots': 2},
+    )
     assert sim.log()[-1]['params']['cron_expression'] == '0 3 * * *'  # ignored, but the request log shows it was sent
     advance(sim, 60 * 60)
     assert sim.instance_snapshots() == []
@@ -443,14 +544,25 @@ def test_schedule_runs_on_a_compressed_clock(sim):
 
 # -- a region without the family -----------------------------------------------------------------------------------
 
-FAMILY_REQUESTS = (('GET', snapshots_path()), ('POST', snapshots_path()), ('GET', snapshots_path(WEB_1, 'x')),
-                   ('PUT', snapshots_path(WEB_1, 'x')), ('DELETE', snapshots_path(WEB_1, 'x')),
-                   ('POST', snapshots_path(WEB_1, 'x', 'restore')), ('GET', snapshots_path('unknown-instance')),
-                   ('GET', '/v2/resourcesnapshots'), ('GET', '/v2/resourcesnapshots/x'), ('PUT', '/v2/resourcesnapshots/x'),
-                   ('DELETE', '/v2/resourcesnapshots/x'), ('POST', '/v2/resourcesnapshots/x/restore'),
-                   ('GET', '/v2/resourcesnapshotschedules'), ('POST', '/v2/resourcesnapshotschedules'),
-                   ('GET', '/v2/resourcesnapshotschedules/x'), ('PUT', '/v2/resourcesnapshotschedules/x'),
-                   ('DELETE', '/v2/resourcesnapshotschedules/x'))
+FAMILY_REQUESTS = (
+    ('GET', snapshots_path()),
+    ('POST', snapshots_path()),
+    ('GET', snapshots_path(WEB_1, 'x')),
+    ('PUT', snapshots_path(WEB_1, 'x')),
+    ('DELETE', snapshots_path(WEB_1, 'x')),
+    ('POST', snapshots_path(WEB_1, 'x', 'restore')),
+    ('GET', snapshots_path('unknown-instance')),
+    ('GET', '/v2/resourcesnapshots'),
+    ('GET', '/v2/resourcesnapshots/x'),
+    ('PUT', '/v2/resourcesnapshots/x'),
+    ('DELETE', '/v2/resourcesnapshots/x'),
+    ('POST', '/v2/resourcesnapshots/x/restore'),
+    ('GET', '/v2/resourcesnapshotschedules'),
+    ('POST', '/v2/resourcesnapshotschedules'),
+    ('GET', '/v2/resourcesnapshotschedules/x'),
+    ('PUT', '/v2/resourcesnapshotschedules/x'),
+    ('DELETE', '/v2/resourcesnapshotschedules/x'),
+)
 
 
 @pytest.mark.parametrize('method, path', FAMILY_REQUESTS)
@@ -471,16 +583,32 @@ def test_family_offered_per_region(sim):
 
 # -- volume snapshots on /v2/snapshots ------------------------------------------------------------------------------
 
+
 def test_volume_snapshots_share_the_old_path(sim):
-    [volume] = control(sim, 'POST', '/_sim/volume_snapshots', [{'name': 'nightly', 'volume_id': 'vol-1', 'instance_id': WEB_1}]).json()
-    assert set(volume) == {'name', 'snapshot_id', 'snapshot_description', 'volume_id', 'instance_id', 'source_volume_name',
-                           'restore_size', 'state', 'creation_time'}
+    [volume] = control(
+        sim, 'POST', '/_sim/volume_snapshots', [{'name': 'nightly', 'volume_id': 'vol-1', 'instance_id': WEB_1}]
+    ).json()
+    assert set(volume) == {
+        'name',
+        'snapshot_id',
+        'snapshot_description',
+        'volume_id',
+        'instance_id',
+        'source_volume_name',
+        'restore_size',
+        'state',
+        'creation_time',
+    }
     assert volume['state'] == 'Ready' and RFC3339_Z_RE.match(volume['creation_time'])
     assert call(sim, 'GET', '/v2/snapshots?resource_type=volume').json() == [volume]
     # The old PUT of the same name makes an instance snapshot and leaves the volume snapshot alone.
     assert call(sim, 'PUT', '/v2/snapshots/nightly', form={'instance_id': WEB_1}).status == 200
     mixed = call(sim, 'GET', '/v2/snapshots').json()
-    assert len(mixed) == 2 and volume in mixed and [s for s in mixed if s is not volume and 'hostname' in s][0]['name'] == 'nightly'
+    assert (
+        len(mixed) == 2
+        and volume in mixed
+        and [s for s in mixed if s is not volume and 'hostname' in s][0]['name'] == 'nightly'
+    )
     assert call(sim, 'GET', '/v2/snapshots?resource_type=volume').json() == [volume]
     assert control(sim, 'GET', '/_sim/volume_snapshots').json() == [volume]
 
@@ -492,11 +620,14 @@ def test_old_delete_removes_a_volume_snapshot_and_the_log_shows_it(sim):
     assert call(sim, 'DELETE', '/v2/snapshots/vol-b').status == 200
     assert sim.volume_snapshots() == []
     assert [(e['method'], e['path'], e['status']) for e in sim.log()] == [
-        ('DELETE', '/v2/snapshots/' + added[0]['snapshot_id'], 200), ('DELETE', '/v2/snapshots/vol-b', 200)]
+        ('DELETE', '/v2/snapshots/' + added[0]['snapshot_id'], 200),
+        ('DELETE', '/v2/snapshots/vol-b', 200),
+    ]
     assert_error(control(sim, 'POST', '/_sim/volume_snapshots', [{'snapshot_id': 'x'}]), 400, 'parameter_invalid')
 
 
 # -- shared machinery and controls -----------------------------------------------------------------------------------
+
 
 def test_log_faults_and_rate_limit_cover_the_family(sim):
     sim.add_fault(method='POST', path='/v2/instances/*/snapshots', kind='status', status=503)
@@ -505,7 +636,9 @@ def test_log_faults_and_rate_limit_cover_the_family(sim):
     assert create(sim).status == 201
     entries = sim.log()
     assert [(e['method'], e['path'], e['status'], e['fault']) for e in entries] == [
-        ('POST', snapshots_path(), 503, 'status'), ('POST', snapshots_path(), 201, None)]
+        ('POST', snapshots_path(), 503, 'status'),
+        ('POST', snapshots_path(), 201, None),
+    ]
     assert entries[1]['params'] == {'name': 'nightly'}
     sim.configure(rate_limit=1)
     assert call(sim, 'GET', '/v2/resourcesnapshots').status == 200
@@ -516,15 +649,28 @@ def test_log_faults_and_rate_limit_cover_the_family(sim):
 
 
 def test_seeded_instance_snapshots_and_state(sim):
-    seeded = control(sim, 'POST', '/_sim/instance_snapshots', [
-        {'instance_id': WEB_1, 'name': 'old-one', 'created_at': '2026-01-01T00:00:00Z'},
-        {'instance_id': WEB_2, 'name': 'stuck', 'phase': 'in_progress', 'created_at': '2026-01-01T00:00:00Z'}]).json()
+    seeded = control(
+        sim,
+        'POST',
+        '/_sim/instance_snapshots',
+        [
+            {'instance_id': WEB_1, 'name': 'old-one', 'created_at': '2026-01-01T00:00:00Z'},
+            {'instance_id': WEB_2, 'name': 'stuck', 'phase': 'in_progress', 'created_at': '2026-01-01T00:00:00Z'},
+        ],
+    ).json()
     assert [(s['name'], s['phase'], s['status']['state'], s['created_at']) for s in seeded] == [
-        ('old-one', 'complete', 'completed', '2026-01-01T00:00:00Z'), ('stuck', 'in_progress', 'pending', '2026-01-01T00:00:00Z')]
+        ('old-one', 'complete', 'completed', '2026-01-01T00:00:00Z'),
+        ('stuck', 'in_progress', 'pending', '2026-01-01T00:00:00Z'),
+    ]
     assert [s['name'] for s in control(sim, 'GET', '/_sim/instance_snapshots?instance_id=' + WEB_2).json()] == ['stuck']
     assert call(sim, 'GET', snapshots_path(WEB_1, 'old-one')).json()['created_at'] == '2026-01-01T00:00:00Z'
-    for bad in ([{'instance_id': 'nope'}], [{'instance_id': WEB_1, 'name': 'Bad'}], [{'instance_id': WEB_1, 'phase': 'x'}],
-                [{'instance_id': WEB_1, 'colour': 'red'}], {'instance_id': WEB_1}):
+    for bad in (
+        [{'instance_id': 'nope'}],
+        [{'instance_id': WEB_1, 'name': 'Bad'}],
+        [{'instance_id': WEB_1, 'phase': 'x'}],
+        [{'instance_id': WEB_1, 'colour': 'red'}],
+        {'instance_id': WEB_1},
+    ):
         assert control(sim, 'POST', '/_sim/instance_snapshots', bad).status == 400
     state = control(sim, 'GET', '/_sim/state').json()
     assert set(state) == {'clock', 'instances', 'instance_snapshots', 'schedules', 'volume_snapshots', 'restores'}

@@ -37,6 +37,7 @@ from .in_memory_civo import AccountRegion, InstanceRegion, RestoreRegion, Schedu
 try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core < 2.19 reads the arguments from the JSON in basic._ANSIBLE_ARGS
+
     @contextlib.contextmanager
     def patch_module_args(args):
         saved = basic._ANSIBLE_ARGS
@@ -45,6 +46,7 @@ except ImportError:  # ansible-core < 2.19 reads the arguments from the JSON in 
             yield
         finally:
             basic._ANSIBLE_ARGS = saved
+
 
 TOKEN = 'unit-secret-token-0123456789'
 # The modules of the collection that read the time: each gets the virtual clock.
@@ -95,8 +97,14 @@ class FakeModule:
     one."""
 
     def __init__(self, verbosity=0, tmpdir=None, **params):
-        self.params = dict(api_token=TOKEN, api_url='https://api.civo.test', region=None, api_timeout=5, api_retries=3,
-                           validate_certs=True)
+        self.params = dict(
+            api_token=TOKEN,
+            api_url='https://api.civo.test',
+            region=None,
+            api_timeout=5,
+            api_retries=3,
+            validate_certs=True,
+        )
         self.params.update(params)
         self.warnings = []
         self._verbosity = verbosity
@@ -217,6 +225,7 @@ def run(monkeypatch, tmp_path):
     warnings of the run under 'warnings'. The module's temporary folder is in tmp_path, so the shared rate-limit
     window (rate_window.py) lives there too.
     """
+
     def exit_json(self, **result):
         raise ModuleExit(result, False)
 
@@ -233,8 +242,12 @@ def run(monkeypatch, tmp_path):
     def run_module(module, args, check_mode=False, verbosity=0):
         # An argument given as None is one not given (so that a fallback such as CIVO_TOKEN applies).
         args = dict((key, value) for key, value in dict(dict(api_token=TOKEN), **args).items() if value is not None)
-        args.update(_ansible_check_mode=check_mode, _ansible_diff=True, _ansible_verbosity=verbosity,
-                    _ansible_tmpdir=str(module_tmp))
+        args.update(
+            _ansible_check_mode=check_mode,
+            _ansible_diff=True,
+            _ansible_verbosity=verbosity,
+            _ansible_tmpdir=str(module_tmp),
+        )
         main = getattr(module, 'main', module)
         with patch_module_args(args):
             try:
@@ -244,4 +257,5 @@ def run(monkeypatch, tmp_path):
                 del warnings[:]
                 return done.result, done.failed
         raise AssertionError('the module neither exited nor failed')
+
     return run_module

@@ -86,8 +86,16 @@ class AccountRegion:
                     'PUT', path, 404, 'database_snapshot_create_instance_not_found', 'The instance was not found'
                 )
             old = self.snapshots.get(name, {})
-            snapshot = self.add(name, instance_id=data['instance_id'], status='new', age=0, safe=data['safe'] == 'true',
-                                cron_timing=data.get('cron_timing'), size_gb=None, id=old.get('id', str(uuid.uuid4())))
+            snapshot = self.add(
+                name,
+                instance_id=data['instance_id'],
+                status='new',
+                age=0,
+                safe=data['safe'] == 'true',
+                cron_timing=data.get('cron_timing'),
+                size_gb=None,
+                id=old.get('id', str(uuid.uuid4())),
+            )
             return dict(snapshot)
         if method == 'DELETE':
             if name not in self.snapshots:
@@ -126,9 +134,16 @@ class InstanceRegion:
         self.unique_names = False
 
     def add(self, name, instance_id='i-web-1', phase=2, age=60, description=''):
-        snapshot = dict(id=str(uuid.uuid4()), name=name, instance_id=instance_id, description=description, phase=phase,
-                        created_at=ago(age).strftime('%Y-%m-%dT%H:%M:%SZ'), gets=0,
-                        fails=instance_id in self.failing_instances)
+        snapshot = dict(
+            id=str(uuid.uuid4()),
+            name=name,
+            instance_id=instance_id,
+            description=description,
+            phase=phase,
+            created_at=ago(age).strftime('%Y-%m-%dT%H:%M:%SZ'),
+            gets=0,
+            fails=instance_id in self.failing_instances,
+        )
         self.snapshots.append(snapshot)
         return snapshot
 
@@ -144,10 +159,14 @@ class InstanceRegion:
     def shape(self, snapshot):
         instance = self.instance(snapshot['instance_id'])
         state = self.word(snapshot)
-        return dict(id=snapshot['id'], name=snapshot['name'], description=snapshot['description'],
-                    included_volumes=list(instance['volumes']),
-                    status=dict(state=state, volumes=[dict(id=volume, state=state) for volume in instance['volumes']]),
-                    created_at=snapshot['created_at'])
+        return dict(
+            id=snapshot['id'],
+            name=snapshot['name'],
+            description=snapshot['description'],
+            included_volumes=list(instance['volumes']),
+            status=dict(state=state, volumes=[dict(id=volume, state=state) for volume in instance['volumes']]),
+            created_at=snapshot['created_at'],
+        )
 
     def instance(self, instance_id):
         return next((item for item in self.instances if item['id'] == instance_id), None)
@@ -225,8 +244,13 @@ class RestoreRegion:
 
     @staticmethod
     def snapshot(snapshot_id, name, state):
-        return {'id': snapshot_id, 'name': name, 'description': '', 'status': {'state': state},
-                'created_at': '2026-11-29T03:00:02Z'}
+        return {
+            'id': snapshot_id,
+            'name': name,
+            'description': '',
+            'status': {'state': state},
+            'created_at': '2026-11-29T03:00:02Z',
+        }
 
     def mutations(self):
         return [call for call in self.calls if call[0] != 'GET']
@@ -317,7 +341,7 @@ class ScheduleRegion:
         instance_ids=('i-web-1',),
         paused=False,
         volumes=False,
-        **fields
+        **fields,
     ):
         self.counter += 1
         schedule = dict(

@@ -43,11 +43,21 @@ class CallbackModule(CallbackBase):
         body = result.result
         snapshot = body.get('snapshot') if isinstance(body.get('snapshot'), dict) else {}
         # A loop's own return carries every item's result in 'results'; the items were events of their own.
-        self._write({'event': event, 'time': time.time(), 'task': result.task_name, 'action': _action(result.task),
-                     'status': status, 'loop': isinstance(body.get('results'), list),
-                     'changed': bool(body.get('changed')), 'snapshot_status': snapshot.get('status'), 'msg': body.get('msg'),
-                     # An action plugin that runs its module several times says how many (civo_snapshot_backup).
-                     'module_runs': body.get('module_runs') if isinstance(body.get('module_runs'), int) else None})
+        self._write(
+            {
+                'event': event,
+                'time': time.time(),
+                'task': result.task_name,
+                'action': _action(result.task),
+                'status': status,
+                'loop': isinstance(body.get('results'), list),
+                'changed': bool(body.get('changed')),
+                'snapshot_status': snapshot.get('status'),
+                'msg': body.get('msg'),
+                # An action plugin that runs its module several times says how many (civo_snapshot_backup).
+                'module_runs': body.get('module_runs') if isinstance(body.get('module_runs'), int) else None,
+            }
+        )
 
     def v2_runner_on_ok(self, result):
         self._returned(result, 'ok')

@@ -22,8 +22,10 @@ COUNTS = {'taken': 2, 'skipped': 1, 'deleted': 2, 'failed': 0}
 
 
 def progress(phase, **figures):
-    return dict(dict(phase=phase, instances=3, started=3, complete=0, pending=0, failed=0, to_delete=0, deleted=0,
-                     seconds=130), **figures)
+    return dict(
+        dict(phase=phase, instances=3, started=3, complete=0, pending=0, failed=0, to_delete=0, deleted=0, seconds=130),
+        **figures,
+    )
 
 
 def step(state, progress_of_it, **result):
@@ -62,29 +64,52 @@ def action(answers, args=None, check_mode=False):
 
 
 def test_runs_the_module_until_it_is_done_handing_each_step_the_state_the_one_before_left(shown):
-    last = dict(changed=False, counts=COUNTS, taken=['t'],
-                retried_requests={'count': 1, 'reasons': {'HTTP 429 (rate_limit)': 1}},
-                invocation={'module_args': {'prefix': 'nightly', 'step': {'seconds': 50}}})
-    runner = action([
-        step({'at': 1}, progress('start', started=1), changed=True,
-             retried_requests={'count': 2, 'reasons': {'HTTP 503': 2}}),
-        step({'at': 2}, progress('wait', complete=1, pending=2, seconds=65), changed=False, warnings=['plain http'],
-             retried_requests={'count': 0, 'reasons': {}, 'lost_answers': ['POST ...: found']}),
-        dict(last, warnings=['plain http', 'another']),
-    ])
+    last = dict(
+        changed=False,
+        counts=COUNTS,
+        taken=['t'],
+        retried_requests={'count': 1, 'reasons': {'HTTP 429 (rate_limit)': 1}},
+        invocation={'module_args': {'prefix': 'nightly', 'step': {'seconds': 50}}},
+    )
+    runner = action(
+        [
+            step(
+                {'at': 1},
+                progress('start', started=1),
+                changed=True,
+                retried_requests={'count': 2, 'reasons': {'HTTP 503': 2}},
+            ),
+            step(
+                {'at': 2},
+                progress('wait', complete=1, pending=2, seconds=65),
+                changed=False,
+                warnings=['plain http'],
+                retried_requests={'count': 0, 'reasons': {}, 'lost_answers': ['POST ...: found']},
+            ),
+            dict(last, warnings=['plain http', 'another']),
+        ]
+    )
     result = runner.run(task_vars={})
     steps = [args['step'] for name, args in runner._execute_module.calls]
     assert [name for name, args in runner._execute_module.calls] == ['civo.cloud.civo_snapshot_backup'] * 3
-    assert steps == [{'seconds': plugin.STEP_SECONDS}, {'seconds': plugin.STEP_SECONDS, 'state': {'at': 1}},
-                     {'seconds': plugin.STEP_SECONDS, 'state': {'at': 2}}]
+    assert steps == [
+        {'seconds': plugin.STEP_SECONDS},
+        {'seconds': plugin.STEP_SECONDS, 'state': {'at': 1}},
+        {'seconds': plugin.STEP_SECONDS, 'state': {'at': 2}},
+    ]
     assert all(args['prefix'] == 'nightly' for name, args in runner._execute_module.calls)
-    assert shown == ['snapshot_backup: started 1 of 3 snapshots, 0 failed (2m10s)',
-                     'snapshot_backup: 1 of 3 complete, 0 failed, 2 being taken (1m05s)',
-                     'snapshot_backup: took 2, skipped 1 (recent), deleted 2, failed 0']
+    assert shown == [
+        'snapshot_backup: started 1 of 3 snapshots, 0 failed (2m10s)',
+        'snapshot_backup: 1 of 3 complete, 0 failed, 2 being taken (1m05s)',
+        'snapshot_backup: took 2, skipped 1 (recent), deleted 2, failed 0',
+    ]
     assert result['changed'] is True  # the first step changed something
     assert result['module_runs'] == 3
-    assert result['retried_requests'] == {'count': 3, 'reasons': {'HTTP 503': 2, 'HTTP 429 (rate_limit)': 1},
-                                          'lost_answers': ['POST ...: found']}
+    assert result['retried_requests'] == {
+        'count': 3,
+        'reasons': {'HTTP 503': 2, 'HTTP 429 (rate_limit)': 1},
+        'lost_answers': ['POST ...: found'],
+    }
     assert result['warnings'] == ['plain http', 'another']
     assert result['counts'] == COUNTS and result['taken'] == ['t'] and 'next_step' not in result
     assert result['invocation'] == {'module_args': {'prefix': 'nightly'}}
@@ -92,15 +117,19 @@ def test_runs_the_module_until_it_is_done_handing_each_step_the_state_the_one_be
 
 
 def test_a_failed_step_ends_the_run_with_its_message_and_counts(shown):
-    runner = action([
-        step({'at': 1}, progress('rotate', deleted=1, to_delete=2, seconds=3725)),
-        dict(failed=True, msg='Not every old snapshot could be deleted', counts=dict(COUNTS, failed=1)),
-    ])
+    runner = action(
+        [
+            step({'at': 1}, progress('rotate', deleted=1, to_delete=2, seconds=3725)),
+            dict(failed=True, msg='Not every old snapshot could be deleted', counts=dict(COUNTS, failed=1)),
+        ]
+    )
     result = runner.run(task_vars={})
     assert result['failed'] and result['msg'] == 'Not every old snapshot could be deleted'
     assert result['module_runs'] == 2
-    assert shown == ['snapshot_backup: all 3 complete; deleted 1 of 3 old snapshots (1h02m05s)',
-                     'snapshot_backup: took 2, skipped 1 (recent), deleted 2, failed 1']
+    assert shown == [
+        'snapshot_backup: all 3 complete; deleted 1 of 3 old snapshots (1h02m05s)',
+        'snapshot_backup: took 2, skipped 1 (recent), deleted 2, failed 1',
+    ]
 
 
 def test_input_refused_by_the_module_shows_no_recap(shown):

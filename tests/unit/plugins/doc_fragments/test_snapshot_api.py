@@ -14,15 +14,22 @@ import yaml
 
 from ansible_collections.civo.cloud.plugins.doc_fragments.snapshot_api import ModuleDocFragment
 from ansible_collections.civo.cloud.plugins.module_utils.module import (
-    BOTH_SNAPSHOT_APIS, INSTANCE_SNAPSHOT_API, NO_SNAPSHOT_API, snapshot_api_argument_spec,
+    BOTH_SNAPSHOT_APIS,
+    INSTANCE_SNAPSHOT_API,
+    NO_SNAPSHOT_API,
+    snapshot_api_argument_spec,
 )
 
 
-@pytest.mark.parametrize('documentation, serves', [
-    (ModuleDocFragment.DOCUMENTATION, BOTH_SNAPSHOT_APIS),
-    (ModuleDocFragment.INSTANCE_ONLY, INSTANCE_SNAPSHOT_API),
-    (ModuleDocFragment.IGNORED, NO_SNAPSHOT_API),
-], ids=['snapshot_api', 'snapshot_api.instance_only', 'snapshot_api.ignored'])
+@pytest.mark.parametrize(
+    'documentation, serves',
+    [
+        (ModuleDocFragment.DOCUMENTATION, BOTH_SNAPSHOT_APIS),
+        (ModuleDocFragment.INSTANCE_ONLY, INSTANCE_SNAPSHOT_API),
+        (ModuleDocFragment.IGNORED, NO_SNAPSHOT_API),
+    ],
+    ids=['snapshot_api', 'snapshot_api.instance_only', 'snapshot_api.ignored'],
+)
 def test_each_variant_documents_the_option_exactly(documentation, serves):
     documented = yaml.safe_load(documentation)['options']
     spec = snapshot_api_argument_spec(serves)

@@ -38,6 +38,7 @@ def snapshots(wire, *answers, **options):
 
 # The shape
 
+
 def test_normalise_reads_the_recorded_real_shape():
     snapshot = account.normalise_snapshot(REAL_SHAPE)
     assert sorted(snapshot) == sorted(account.SNAPSHOT_FIELDS)
@@ -93,9 +94,12 @@ def test_the_target_fills_hostname_and_region_of_its_own_snapshots_only():
 
 # Reading
 
+
 def test_named_returns_the_match_normalised_and_nothing_without_one(wire):
-    body = [{'name': 'other', 'state': 'new', 'requested_at': 'not a time'},
-            {'name': 'web-1-nightly', 'state': 'complete', 'safe': 1, 'requested_at': '2019-10-07T14:57:28.000+01:00'}]
+    body = [
+        {'name': 'other', 'state': 'new', 'requested_at': 'not a time'},
+        {'name': 'web-1-nightly', 'state': 'complete', 'safe': 1, 'requested_at': '2019-10-07T14:57:28.000+01:00'},
+    ]
     found = snapshots(wire, wire.reply(200, body)).named('web-1-nightly')
     assert found == [account.normalise_snapshot(body[1])]
     assert found[0]['status'] == 'complete' and found[0]['requested_at'] == '2019-10-07T13:57:28+00:00'
@@ -142,6 +146,7 @@ def test_read_is_the_snapshot_of_that_name_now_or_none(wire):
 
 # Changing
 
+
 def test_take_puts_form_fields_and_returns_the_snapshot_of_the_target(wire):
     answer = {'id': 's-1', 'name': 'n/1', 'instance_id': 'i-1', 'safe': 1, 'status': 'new', 'cron_timing': '0 3 * * *'}
     snapshot = snapshots(wire, wire.reply(200, answer)).take('n/1', TARGET, dict(safe=True, cron_timing='0 3 * * *'))
@@ -174,14 +179,17 @@ def test_a_retried_put_refused_because_its_own_snapshot_is_being_taken_succeeds(
     assert [call['method'] for call in wire.calls] == ['PUT', 'PUT', 'GET']
 
 
-@pytest.mark.parametrize('first_refused, listed', [
-    (True, [IN_PROGRESS]),  # the first attempt was refused: someone else's snapshot is being taken
-    (False, [dict(IN_PROGRESS, instance_id='i-2')]),  # another instance's snapshot under that name
-    (False, [dict(IN_PROGRESS, safe=True)]),  # not what this task asked for
-    (False, [dict(IN_PROGRESS, cron_timing='0 3 * * *')]),
-    (False, [dict(IN_PROGRESS, status='failed')]),
-    (False, []),
-])
+@pytest.mark.parametrize(
+    'first_refused, listed',
+    [
+        (True, [IN_PROGRESS]),  # the first attempt was refused: someone else's snapshot is being taken
+        (False, [dict(IN_PROGRESS, instance_id='i-2')]),  # another instance's snapshot under that name
+        (False, [dict(IN_PROGRESS, safe=True)]),  # not what this task asked for
+        (False, [dict(IN_PROGRESS, cron_timing='0 3 * * *')]),
+        (False, [dict(IN_PROGRESS, status='failed')]),
+        (False, []),
+    ],
+)
 def test_any_other_409_is_still_an_error(wire, first_refused, listed):
     answers = [wire.reply(409, ALREADY)] if first_refused else [wire.reply(503), wire.reply(409, ALREADY)]
     with pytest.raises(CivoAPIError) as caught:

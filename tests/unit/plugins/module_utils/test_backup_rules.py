@@ -27,8 +27,16 @@ INSTANCES = [
 
 def params(**changes):
     """The module's parameters, as AnsibleModule hands them over (types converted, defaults filled)."""
-    base = dict(instances=['web-1', 'web-2'], prefix='nightly', name_pattern=rules.DEFAULT_NAME_PATTERN, keep=3,
-                wait_timeout=1800, min_interval=None, safe=False, snapshot_api='account')
+    base = dict(
+        instances=['web-1', 'web-2'],
+        prefix='nightly',
+        name_pattern=rules.DEFAULT_NAME_PATTERN,
+        keep=3,
+        wait_timeout=1800,
+        min_interval=None,
+        safe=False,
+        snapshot_api='account',
+    )
     base.update(changes)
     return base
 
@@ -49,7 +57,9 @@ def entries(listing=None, region=None, **changes):
 def test_every_instance_is_named_with_one_timestamp_and_resolved():
     assert problems() == []
     assert [(entry['name'], entry['instance_id'], entry['hostname']) for entry in entries()] == [
-        ('nightly-web-1-' + STAMP, 'i-web-1', 'web-1'), ('nightly-web-2-' + STAMP, 'i-web-2', 'web-2')]
+        ('nightly-web-1-' + STAMP, 'i-web-1', 'web-1'),
+        ('nightly-web-2-' + STAMP, 'i-web-2', 'web-2'),
+    ]
 
 
 def test_the_instance_api_gets_label_names_with_a_lowercase_timestamp():
@@ -62,25 +72,40 @@ def test_the_instance_api_gets_label_names_with_a_lowercase_timestamp():
     assert not rules.is_backup_of(entries()[0], backup)
 
 
-@pytest.mark.parametrize('changes, words', [
-    (dict(prefix='Nightly'), 'is not an RFC 1123 label'),
-    (dict(prefix='night_ly'), 'is not an RFC 1123 label'),
-    (dict(prefix='n' * 50), 'at most 63 are allowed'),
-    (dict(safe=True), 'safe=true needs snapshot_api=account'),
-])
+@pytest.mark.parametrize(
+    'changes, words',
+    [
+        (dict(prefix='Nightly'), 'is not an RFC 1123 label'),
+        (dict(prefix='night_ly'), 'is not an RFC 1123 label'),
+        (dict(prefix='n' * 50), 'at most 63 are allowed'),
+        (dict(safe=True), 'safe=true needs snapshot_api=account'),
+    ],
+)
 def test_the_instance_api_rules_are_checked_before_any_request(changes, words):
     assert words in ' '.join(problems(snapshot_api='instance', **changes))
     assert problems(snapshot_api='account', **dict(changes, prefix='nightly')) == []
 
 
 def test_every_problem_of_the_options_at_once():
-    found = ' '.join(problems(instances=[], keep=0, min_interval='20 hours', prefix='night ly',
-                              name_pattern='{prefix}/{hostname}', wait_timeout=0))
-    for expected in ('instances is empty', 'keep must be at least 1', "min_interval '20 hours' is not a duration",
-                     "prefix 'night ly' may only contain",
-                     'must contain each of {prefix}, {hostname} and {timestamp} exactly once',
-                     'besides {prefix}, {hostname} and {timestamp} it may only contain',
-                     'wait_timeout must be at least 1'):
+    found = ' '.join(
+        problems(
+            instances=[],
+            keep=0,
+            min_interval='20 hours',
+            prefix='night ly',
+            name_pattern='{prefix}/{hostname}',
+            wait_timeout=0,
+        )
+    )
+    for expected in (
+        'instances is empty',
+        'keep must be at least 1',
+        "min_interval '20 hours' is not a duration",
+        "prefix 'night ly' may only contain",
+        'must contain each of {prefix}, {hostname} and {timestamp} exactly once',
+        'besides {prefix}, {hostname} and {timestamp} it may only contain',
+        'wait_timeout must be at least 1',
+    ):
         assert expected in found
 
 
@@ -89,7 +114,8 @@ def test_malformed_items_are_shown_as_given():
     assert problems(instances=['web-1'] + malformed) == [
         "Each item of instances must be a hostname, or a dict with the keys name (used in the snapshot names; letters, "
         "digits, '.', '_' and '-') and, optionally, id (the instance ID). "
-        'Not so: {"id": "i-1"}, {"name": "db-1", "hostname": "db-1"}, "web 2", {"name": "x", "id": " "}.']
+        'Not so: {"id": "i-1"}, {"name": "db-1", "hostname": "db-1"}, "web 2", {"name": "x", "id": " "}.'
+    ]
 
 
 def test_names_longer_than_the_modules_allow():
@@ -103,15 +129,24 @@ def test_the_same_instance_twice_by_name_or_id():
     assert 'Each instance must be given only once' in ' '.join(problems(instances=same_id))
 
 
-@pytest.mark.parametrize('instances, expected', [
-    (['web-1', 'web-2', 'web-3'], "No instance with hostname 'web-3' (4 instances looked at in region LON1)"),
-    (['web-1', 'twin'],
-     "Hostname 'twin' is ambiguous: 2 instances have it (i-twin-a, i-twin-b). Give the instance's ID instead."),
-    (['web-1', {'name': 'web-one', 'id': 'i-web-1'}],
-     'web-1 and web-one are the same instance (i-web-1): give each instance only once.'),
-    ([{'name': 'db-1', 'id': 'i-gone'}],
-     "No instance with id 'i-gone' (given for db-1; 4 instances looked at in region LON1)."),
-])
+@pytest.mark.parametrize(
+    'instances, expected',
+    [
+        (['web-1', 'web-2', 'web-3'], "No instance with hostname 'web-3' (4 instances looked at in region LON1)"),
+        (
+            ['web-1', 'twin'],
+            "Hostname 'twin' is ambiguous: 2 instances have it (i-twin-a, i-twin-b). Give the instance's ID instead.",
+        ),
+        (
+            ['web-1', {'name': 'web-one', 'id': 'i-web-1'}],
+            'web-1 and web-one are the same instance (i-web-1): give each instance only once.',
+        ),
+        (
+            [{'name': 'db-1', 'id': 'i-gone'}],
+            "No instance with id 'i-gone' (given for db-1; 4 instances looked at in region LON1).",
+        ),
+    ],
+)
 def test_unknown_ambiguous_and_repeated_instances_are_problems(instances, expected):
     planned = rules.plan_entries(params(instances=instances), STAMP)
     found = rules.resolve(planned, INSTANCES, 'LON1')
@@ -130,8 +165,16 @@ def test_an_id_item_keeps_its_label_and_gets_the_listed_hostname():
 
 def snap(name, instance_id='i-web-1', status='complete', hours_ago=1.0, **fields):
     requested = NOW - datetime.timedelta(hours=hours_ago)
-    return dict(dict(name=name, instance_id=instance_id, status=status, cron_timing=None,
-                     requested_at=requested.strftime('%Y-%m-%dT%H:%M:%S+00:00')), **fields)
+    return dict(
+        dict(
+            name=name,
+            instance_id=instance_id,
+            status=status,
+            cron_timing=None,
+            requested_at=requested.strftime('%Y-%m-%dT%H:%M:%S+00:00'),
+        ),
+        **fields,
+    )
 
 
 def test_recent_counts_only_this_set_and_not_failed_ones():
@@ -145,7 +188,8 @@ def test_recent_counts_only_this_set_and_not_failed_ones():
     ]
     found = rules.recent(entries(), listing, 20 * 3600, now=NOW)
     assert [(label, snapshot['name']) for label, snapshot in found.items()] == [
-        ('web-2', 'nightly-web-2-20261129T010000Z')]
+        ('web-2', 'nightly-web-2-20261129T010000Z')
+    ]
     assert rules.recent(entries(), listing, 0, now=NOW) == {}  # without min_interval, nothing is recent
 
 
@@ -195,11 +239,18 @@ def test_rotation_in_check_mode_predicts_from_the_predicted_run():
 
 def test_the_failure_message_names_each_snapshot_its_instance_and_the_reason():
     failures = [
-        {'name': 'n-web-2', 'instance': 'web-2',
-         'reason': 'PUT /v2/snapshots/n-web-2: HTTP 403 (quota_limit): quota reached'},
-        {'name': 'n-db-1', 'instance': 'db-1',
-         'reason': "Snapshot 'n-db-1' ended with status 'failed' instead of complete. "},
+        {
+            'name': 'n-web-2',
+            'instance': 'web-2',
+            'reason': 'PUT /v2/snapshots/n-web-2: HTTP 403 (quota_limit): quota reached',
+        },
+        {
+            'name': 'n-db-1',
+            'instance': 'db-1',
+            'reason': "Snapshot 'n-db-1' ended with status 'failed' instead of complete. ",
+        },
     ]
     assert rules.failure_message('Could not start.', failures) == (
         'Could not start. n-web-2 of web-2: PUT /v2/snapshots/n-web-2: HTTP 403 (quota_limit): quota reached. '
-        "n-db-1 of db-1: Snapshot 'n-db-1' ended with status 'failed' instead of complete.")
+        "n-db-1 of db-1: Snapshot 'n-db-1' ended with status 'failed' instead of complete."
+    )

@@ -26,6 +26,7 @@ def http_date(epoch):
 
 # Sending, and what comes back
 
+
 def test_success_returns_json_and_sends_auth_user_agent_and_region(wire, clock, token):
     api = wire.client(wire.reply(200, [{'name': 'a'}]), region='LON1')
     assert api.get('/v2/snapshots') == [{'name': 'a'}]
@@ -61,6 +62,7 @@ def test_validate_certs_is_passed_with_every_request(wire, validate_certs):
 
 # Retrying what is safe to retry
 
+
 @pytest.mark.parametrize('status', [429, 500, 502, 503, 504])
 def test_transient_statuses_are_retried_until_success(wire, clock, status):
     api = wire.client(wire.reply(status, {'code': 'busy'}), wire.reply(status, {'code': 'busy'}), wire.reply(200, []))
@@ -89,8 +91,10 @@ def test_zero_retries_means_one_attempt(wire, clock):
     assert len(wire.calls) == 1 and clock.slept == []
 
 
-@pytest.mark.parametrize('status, code', [(400, 'parameter_invalid'), (403, 'quota_limit_reached'),
-                                          (404, 'database_snapshot_not_found'), (409, 'x')])
+@pytest.mark.parametrize(
+    'status, code',
+    [(400, 'parameter_invalid'), (403, 'quota_limit_reached'), (404, 'database_snapshot_not_found'), (409, 'x')],
+)
 def test_client_errors_are_not_retried(wire, clock, status, code):
     with pytest.raises(CivoAPIError) as caught:
         wire.client(wire.reply(status, {'code': code, 'reason': 'Because', 'details': 'more'})).delete(
@@ -183,7 +187,7 @@ def test_malformed_json_on_success_is_retried_then_reported(wire):
 
 def test_backoff_is_exponential_capped_and_jittered():
     for attempt in range(12):
-        ceiling = min(client.BACKOFF_CAP, client.BACKOFF_BASE * 2 ** attempt)
+        ceiling = min(client.BACKOFF_CAP, client.BACKOFF_BASE * 2**attempt)
         delays = [backoff_delay(attempt) for dummy in range(50)]
         assert all(ceiling / 2 <= delay <= ceiling for delay in delays)
         assert len(set(delays)) > 1
@@ -191,6 +195,7 @@ def test_backoff_is_exponential_capped_and_jittered():
 
 
 # TLS: a certificate failure is final and says why; another TLS failure is a transient connection problem.
+
 
 def test_tls_errors_are_not_retried_and_explain_validate_certs(wire, clock):
     with pytest.raises(CivoAPIError) as caught:
@@ -202,14 +207,18 @@ def test_tls_errors_are_not_retried_and_explain_validate_certs(wire, clock):
 
 
 def test_certificate_failure_names_the_reason_and_is_not_retried(wire, clock):
-    text = ("HTTPSConnectionPool(host='127.0.0.1', port=8443): Max retries exceeded with url: /v2/snapshots (Caused by "
-            "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
-            "self-signed certificate (_ssl.c:1006)')))")
+    text = (
+        "HTTPSConnectionPool(host='127.0.0.1', port=8443): Max retries exceeded with url: /v2/snapshots (Caused by "
+        "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+        "self-signed certificate (_ssl.c:1006)')))"
+    )
     with pytest.raises(CivoAPIError) as caught:
         wire.client(requests.exceptions.SSLError(text)).get('/v2/snapshots')
     assert len(wire.calls) == 1 and clock.slept == []
-    assert ('TLS certificate verification failed for https://api.civo.test (certificate verify failed: '
-            'self-signed certificate)') in str(caught.value)
+    assert (
+        'TLS certificate verification failed for https://api.civo.test (certificate verify failed: '
+        'self-signed certificate)'
+    ) in str(caught.value)
 
 
 def test_a_tls_handshake_cut_short_is_retried(wire, clock):
@@ -221,6 +230,7 @@ def test_a_tls_handshake_cut_short_is_retried(wire, clock):
 
 
 # Connection trouble, in plain words
+
 
 def test_a_connection_error_names_the_url_it_tried(wire):
     refused = requests.exceptions.ConnectionError('[Errno 111] Connection refused')
@@ -261,6 +271,7 @@ def test_connection_trouble_is_said_in_a_few_plain_words(wire, text, plain):
 
 # The token
 
+
 def test_whitespace_around_the_token_is_ignored(wire, token):
     api = wire.client(wire.reply(200, []), api_token='  %s\n' % token)
     api.get('/v2/snapshots')
@@ -268,9 +279,11 @@ def test_whitespace_around_the_token_is_ignored(wire, token):
 
 
 def test_the_token_never_appears_in_errors(wire, token):
-    answers = [wire.reply(401, {'code': 'authentication_invalid_key', 'reason': 'bad key'}),
-               requests.exceptions.ConnectionError('connection to https://api.civo.test refused'),
-               wire.reply(500, text='oops')]
+    answers = [
+        wire.reply(401, {'code': 'authentication_invalid_key', 'reason': 'bad key'}),
+        requests.exceptions.ConnectionError('connection to https://api.civo.test refused'),
+        wire.reply(500, text='oops'),
+    ]
     for answer in answers:
         with pytest.raises(CivoAPIError) as caught:
             wire.client(answer, api_retries=0).get('/v2/snapshots')
@@ -329,6 +342,7 @@ def test_a_404_for_a_missing_snapshot_has_no_token_hint(wire):
 
 # Connection options, refused before any request (as a CivoError, which the module skeleton turns into the failure)
 
+
 @pytest.mark.parametrize('url', ['ftp://api.civo.com', 'api.civo.com', 'https://', ''])
 def test_api_url_must_be_http_or_https(wire, url):
     with pytest.raises(CivoError, match='api_url must be an http:// or https:// URL'):
@@ -341,7 +355,7 @@ def test_missing_token_names_the_environment_variable(wire):
         wire.client(api_token=None)
 
 
-@pytest.mark.parametrize('separator', [' ', '\n', '\x00', u'\u00e9'])
+@pytest.mark.parametrize('separator', [' ', '\n', '\x00', '\u00e9'])
 def test_a_token_with_inner_whitespace_or_odd_characters_fails_without_quoting_it(wire, separator):
     with pytest.raises(CivoError) as caught:
         wire.client(api_token='secretpartone%ssecretparttwo' % separator)
@@ -394,6 +408,7 @@ def test_missing_requests_fails_with_missing_required_lib(wire, monkeypatch):
 
 # Pacing within the rate-limit window
 
+
 def test_pacing_spreads_the_rest_of_a_nearly_used_window(wire, clock):
     reset = int(clock.now) + 20
     api = wire.client(
@@ -424,6 +439,7 @@ def test_pacing_never_waits_longer_than_a_rate_window_whatever_the_clocks_say(wi
 
 # The retry report (the module skeleton puts it in every result: test_module.py)
 
+
 def test_the_report_says_how_many_requests_were_retried_and_why(wire):
     api = wire.client(
         wire.reply(503), wire.reply(429, headers={'Retry-After': '1'}), wire.reply(503), wire.reply(200, [])
@@ -449,6 +465,7 @@ def test_from_vvv_on_each_retry_is_listed(wire, clock):
 
 
 # POST: never resent blindly. After a lost answer, find_created looks for what the request created.
+
 
 class Finder:
     """find_created: answers each of `found` in turn (the last one again once they run out; an exception is raised),
@@ -482,10 +499,16 @@ def lost_answer(wire, kind):
     }[kind]
 
 
-@pytest.mark.parametrize('kind, reason', [
-    ('connection error', 'connection error'), ('timeout', 'no answer within api_timeout=5s'), ('502', 'HTTP 502'),
-    ('503', 'HTTP 503 (unavailable)'), ('not json', 'HTTP 201 with a body that is not JSON'),
-])
+@pytest.mark.parametrize(
+    'kind, reason',
+    [
+        ('connection error', 'connection error'),
+        ('timeout', 'no answer within api_timeout=5s'),
+        ('502', 'HTTP 502'),
+        ('503', 'HTTP 503 (unavailable)'),
+        ('not json', 'HTTP 201 with a body that is not JSON'),
+    ],
+)
 def test_after_a_lost_answer_what_the_post_created_is_found_and_returned_without_resending(wire, clock, kind, reason):
     find_created = Finder(CREATED)
     api = wire.client(lost_answer(wire, kind))

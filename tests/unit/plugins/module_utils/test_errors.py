@@ -11,7 +11,11 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.civo.cloud.plugins.module_utils.errors import (
-    TOKEN_REJECTED_HINT, CivoAPIError, CivoError, LookupFailed, WaitFailed,
+    TOKEN_REJECTED_HINT,
+    CivoAPIError,
+    CivoError,
+    LookupFailed,
+    WaitFailed,
 )
 
 
@@ -51,8 +55,16 @@ def test_an_api_error_without_an_answer_says_why():
 
 def test_an_api_error_carries_its_fields_as_the_result():
     error = CivoAPIError('DELETE', '/v2/snapshots/x', 404, 'database_snapshot_not_found', 'gone', 'd')
-    assert error.result == dict(api_error=dict(method='DELETE', path='/v2/snapshots/x', status=404,
-                                               code='database_snapshot_not_found', reason='gone', details='d'))
+    assert error.result == dict(
+        api_error=dict(
+            method='DELETE',
+            path='/v2/snapshots/x',
+            status=404,
+            code='database_snapshot_not_found',
+            reason='gone',
+            details='d',
+        )
+    )
 
 
 @pytest.mark.parametrize(
@@ -116,12 +128,15 @@ def test_short_reason_says_why_in_a_few_words(error, reason):
     assert error.short_reason == reason
 
 
-@pytest.mark.parametrize('status, code, codes, gone', [
-    (404, 'database_snapshot_not_found', ('database_snapshot_not_found',), True),
-    (404, None, (None, ''), True),
-    (404, 'database_account_not_found', ('database_snapshot_not_found',), False),
-    (404, None, ('database_snapshot_not_found',), False),
-    (410, 'database_snapshot_not_found', ('database_snapshot_not_found',), False),
-])
+@pytest.mark.parametrize(
+    'status, code, codes, gone',
+    [
+        (404, 'database_snapshot_not_found', ('database_snapshot_not_found',), True),
+        (404, None, (None, ''), True),
+        (404, 'database_account_not_found', ('database_snapshot_not_found',), False),
+        (404, None, ('database_snapshot_not_found',), False),
+        (410, 'database_snapshot_not_found', ('database_snapshot_not_found',), False),
+    ],
+)
 def test_is_gone_is_a_404_with_one_of_the_codes(status, code, codes, gone):
     assert CivoAPIError('DELETE', '/', status, code).is_gone(codes) is gone

@@ -15,8 +15,11 @@ from ansible_collections.civo.cloud.plugins.module_utils import input_rules as r
 
 # Durations
 
-@pytest.mark.parametrize('text, seconds', [('90s', 90), ('30m', 1800), ('12h', 43200), ('7d', 604800), ('2w', 1209600),
-                                           ('1d12h', 129600), (' 5M ', 300)])
+
+@pytest.mark.parametrize(
+    'text, seconds',
+    [('90s', 90), ('30m', 1800), ('12h', 43200), ('7d', 604800), ('2w', 1209600), ('1d12h', 129600), (' 5M ', 300)],
+)
 def test_durations(text, seconds):
     assert rules.parse_duration(text) == seconds
 
@@ -41,8 +44,24 @@ def test_valid_cron(cron):
     assert rules.cron_problem(cron) is None
 
 
-@pytest.mark.parametrize('cron', ['', '* * * *', '* * * * * *', '60 * * * *', '* 24 * * *', '* * 0 * *', '* * * 13 *',
-                                  '* * * * 8', '*/0 * * * *', '5-1 * * * *', 'a b c d e', '@daily', '1-2-3 * * * *'])
+@pytest.mark.parametrize(
+    'cron',
+    [
+        '',
+        '* * * *',
+        '* * * * * *',
+        '60 * * * *',
+        '* 24 * * *',
+        '* * 0 * *',
+        '* * * 13 *',
+        '* * * * 8',
+        '*/0 * * * *',
+        '5-1 * * * *',
+        'a b c d e',
+        '@daily',
+        '1-2-3 * * * *',
+    ],
+)
 def test_malformed_cron(cron):
     assert rules.cron_problem(cron)
 
@@ -52,27 +71,40 @@ def test_cron_problem_names_the_option():
     assert rules.cron_problem('bad').startswith("cron_timing 'bad'")
 
 
-@pytest.mark.parametrize('expression, gap', [
-    ('*/5 * * * *', 5),
-    ('* * * * *', 1),
-    ('0,5 * * * *', 5),
-    ('0,59 * * * *', 1),
-    ('0,55 0,23 * * *', 5),            # 23:55 and 00:00 the next day
-    ('0,55 0,23 1,2 * *', 5),          # 1st 23:55, 2nd 00:00
-    ('0,55 0,23 31 1 1', 5),
-    ('0,55 0,23 1 * *', 5),            # one day a month, but counted as the API does: day fields are not looked at
-    ('0,55 0,23 * * 1', 5),
-])
+@pytest.mark.parametrize(
+    'expression, gap',
+    [
+        ('*/5 * * * *', 5),
+        ('* * * * *', 1),
+        ('0,5 * * * *', 5),
+        ('0,59 * * * *', 1),
+        ('0,55 0,23 * * *', 5),  # 23:55 and 00:00 the next day
+        ('0,55 0,23 1,2 * *', 5),  # 1st 23:55, 2nd 00:00
+        ('0,55 0,23 31 1 1', 5),
+        ('0,55 0,23 1 * *', 5),  # one day a month, but counted as the API does: day fields are not looked at
+        ('0,55 0,23 * * 1', 5),
+    ],
+)
 def test_cron_interval_rule_finds_the_closest_runs(expression, gap):
     assert rules.cron_problem(expression, option='cron_expression') is None
     problem = rules.cron_interval_problem(expression)
     assert problem and ('only %d minute' % gap) in problem and 'at least 10 minutes apart' in problem
 
 
-@pytest.mark.parametrize('expression', [
-    '*/10 * * * *', '0 3 * * *', '0 * * * *', '5/10 * * * *', '0-5/10 * * * *', '55 23 * * *',
-    '0 3 * * 0,7', '0 0,12 * * *', '50 23 * * *',
-])
+@pytest.mark.parametrize(
+    'expression',
+    [
+        '*/10 * * * *',
+        '0 3 * * *',
+        '0 * * * *',
+        '5/10 * * * *',
+        '0-5/10 * * * *',
+        '55 23 * * *',
+        '0 3 * * 0,7',
+        '0 0,12 * * *',
+        '50 23 * * *',
+    ],
+)
 def test_cron_interval_rule_allows_ten_minutes_and_more(expression):
     assert rules.cron_problem(expression, option='cron_expression') is None
     assert rules.cron_interval_problem(expression) is None
@@ -84,6 +116,7 @@ def test_max_snapshots_range(value, ok):
 
 
 # Names
+
 
 @pytest.mark.parametrize('name', ['web-1', 'a', 'db_1.nightly-20261129T0300Z', 'x' * 100])
 def test_valid_names(name):
@@ -123,12 +156,13 @@ def test_the_rfc_1123_label_rule(name, ok):
 
 # Host names and addresses (civo_snapshot_restore)
 
+
 @pytest.mark.parametrize('hostname', ['web-1', 'web-1.example.com', 'A1', 'x' * 63])
 def test_good_hostnames(hostname):
     assert rules.hostname_problem(hostname) is None
 
 
-@pytest.mark.parametrize('hostname', ['', ' ', '-web', 'web-', 'web_1', 'a..b', 'x' * 64, 'web 1', u'w\u00e9b'])
+@pytest.mark.parametrize('hostname', ['', ' ', '-web', 'web-', 'web_1', 'a..b', 'x' * 64, 'web 1', 'w\u00e9b'])
 def test_bad_hostnames(hostname):
     assert rules.hostname_problem(hostname, 'hostname').startswith('hostname')
 

@@ -29,10 +29,18 @@ DOCS_SAMPLE = {  # the create answer of Civo's API page (its JSON repaired)
     'created_at': '2025-04-01T09:11:14Z',
 }
 RESOURCE_SAMPLE = {  # civogo resource_snapshot_test.go list item
-    'id': '12345', 'name': 'test-snapshot', 'description': 'Test snapshot', 'resource_type': 'instance',
+    'id': '12345',
+    'name': 'test-snapshot',
+    'description': 'Test snapshot',
+    'resource_type': 'instance',
     'created_at': '2023-01-01T12:00:00Z',
-    'instance': {'id': 'inst-12345', 'name': 'test-instance', 'description': 'Test instance',
-                 'status': {'state': 'available'}, 'created_at': '2023-01-01T12:00:00Z'},
+    'instance': {
+        'id': 'inst-12345',
+        'name': 'test-instance',
+        'description': 'Test instance',
+        'status': {'state': 'available'},
+        'created_at': '2023-01-01T12:00:00Z',
+    },
 }
 # The keys of the account API's snapshots, and what only this API tells.
 FIELDS = SNAPSHOT_FIELDS + ('description', 'included_volumes', 'volumes', 'created_at', 'api_status')
@@ -50,6 +58,7 @@ def api(wire, *answers, **options):
 
 
 # The shapes
+
 
 def test_the_documented_shape_is_read():
     snapshot = instance.normalise_snapshot(DOCS_SAMPLE, dict(id='i-1'), 'LON1')
@@ -97,6 +106,7 @@ def test_a_resource_snapshot_without_its_own_description_does_not_take_the_insta
 
 
 # Reading
+
 
 def test_list_of_an_instance_is_one_request_newest_created_first(wire):
     snapshots = api(wire, wire.reply(200, listed(('s-1', 'a'), ('s-2', 'b')))).list(WEB_1)
@@ -147,6 +157,7 @@ def test_read_is_the_snapshot_by_id_or_none_when_gone(wire):
 
 # Telling "no such snapshot" from "no such instance" from "no such API here"
 
+
 def test_a_region_without_the_api_says_so_and_what_to_do_instead(wire):
     not_here = wire.reply(404, {'code': 'not_found', 'reason': 'no such route'})
     snapshots = api(wire, not_here, wire.reply(200, {'id': 'i-web-1'}))
@@ -171,10 +182,13 @@ def test_the_advice_is_the_callers(wire):
         snapshots.list()
 
 
-@pytest.mark.parametrize('answers', [
-    [{'code': 'database_instance_not_found'}],  # the API names the instance
-    [{'code': 'not_found'}, 'probe'],  # a bare 404: the instance itself is looked up
-])
+@pytest.mark.parametrize(
+    'answers',
+    [
+        [{'code': 'database_instance_not_found'}],  # the API names the instance
+        [{'code': 'not_found'}, 'probe'],  # a bare 404: the instance itself is looked up
+    ],
+)
 def test_an_unknown_instance_is_a_lookup_failure(wire, answers):
     replies = [
         wire.reply(404, answer) if answer != 'probe' else wire.reply(404, {'code': 'database_instance_not_found'})
@@ -189,11 +203,15 @@ def test_an_unknown_instance_is_a_lookup_failure(wire, answers):
 
 # Changing
 
+
 def test_take_posts_name_and_description(wire):
     created = dict(listed(('s-9', 'nightly'))[0], status={'state': 'pending'})
     snapshot = api(wire, wire.reply(200, created)).take('nightly', WEB_1, dict(description='before upgrade'))
     assert (wire.calls[0]['method'], wire.calls[0]['url'], wire.calls[0]['json']) == (
-        'POST', SNAPSHOTS, {'name': 'nightly', 'description': 'before upgrade'})
+        'POST',
+        SNAPSHOTS,
+        {'name': 'nightly', 'description': 'before upgrade'},
+    )
     assert (snapshot['id'], snapshot['status'], snapshot['hostname']) == ('s-9', 'new', 'web-1')
     api(wire, wire.reply(200, created)).take('nightly', WEB_1, dict(description=None))
     assert wire.calls[1]['json'] == {'name': 'nightly'}
@@ -214,8 +232,12 @@ def test_take_after_a_lost_answer_is_the_snapshot_of_that_name_not_among_the_kno
 
 
 def test_take_after_a_lost_answer_that_created_nothing_sends_again(wire):
-    snapshots = api(wire, requests.exceptions.ReadTimeout('slow'), wire.reply(200, listed(('s-old', 'nightly'))),
-                    wire.reply(200, listed(('s-new', 'nightly'))[0]))
+    snapshots = api(
+        wire,
+        requests.exceptions.ReadTimeout('slow'),
+        wire.reply(200, listed(('s-old', 'nightly'))),
+        wire.reply(200, listed(('s-new', 'nightly'))[0]),
+    )
     assert snapshots.take('nightly', WEB_1, {}, known=[dict(id='s-old')])['id'] == 's-new'
     assert [call['method'] for call in wire.calls] == ['POST', 'GET', 'POST']
     assert 'lost_answers' not in snapshots.api.retry_report()

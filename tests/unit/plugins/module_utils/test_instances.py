@@ -29,8 +29,10 @@ LISTED = [
 
 def pages(wire, *items):
     """The answers of GET /v2/instances cut into the pages given (lists of items)."""
-    return [wire.reply(200, {'page': number, 'per_page': 2, 'pages': len(items), 'items': page})
-            for number, page in enumerate(items, 1)]
+    return [
+        wire.reply(200, {'page': number, 'per_page': 2, 'pages': len(items), 'items': page})
+        for number, page in enumerate(items, 1)
+    ]
 
 
 def test_the_listing_follows_every_page_and_asks_for_every_instance_in_one(wire):
@@ -38,7 +40,8 @@ def test_the_listing_follows_every_page_and_asks_for_every_instance_in_one(wire)
     assert instances.all() == LISTED
     assert [(call['method'], call['url'], call['params']) for call in wire.calls] == [
         ('GET', 'https://api.civo.test/v2/instances', {'page': page, 'per_page': INSTANCES_PER_PAGE, 'region': 'LON1'})
-        for page in (1, 2, 3)]
+        for page in (1, 2, 3)
+    ]
 
 
 def test_the_listing_is_read_once_however_many_lookups_unless_asked_fresh(wire):
@@ -68,8 +71,9 @@ def test_match_hostname_finds_the_one_instance_of_that_name():
 def test_match_hostname_of_no_instance_says_how_many_were_looked_at(region, where):
     with pytest.raises(LookupFailed) as caught:
         match_hostname(LISTED, 'z', region)
-    assert str(caught.value) == ("No instance with hostname 'z' (5 instances looked at%s). Check the name, or give the "
-                                 "instance's ID." % where)
+    assert str(caught.value) == (
+        "No instance with hostname 'z' (5 instances looked at%s). Check the name, or give the instance's ID." % where
+    )
 
 
 def test_match_hostname_of_several_instances_names_them():
@@ -120,8 +124,7 @@ def test_get_of_an_unknown_id_is_a_lookup_failure_with_the_api_error(wire, body,
     with pytest.raises(LookupFailed) as caught:
         Instances(wire.client(wire.reply(404, body), region='LON1')).get('i-nope')
     assert str(caught.value) == (
-        "No instance with id 'i-nope' in region LON1 (HTTP 404, %s). Check the ID, or give the hostname "
-        "instead." % said
+        "No instance with id 'i-nope' in region LON1 (HTTP 404, %s). Check the ID, or give the hostname instead." % said
     )
     assert caught.value.result['api_error']['status'] == 404
 

@@ -18,7 +18,12 @@ import requests
 from ansible_collections.civo.cloud.plugins.module_utils import module as skeleton
 from ansible_collections.civo.cloud.plugins.module_utils.errors import CivoError
 from ansible_collections.civo.cloud.plugins.module_utils.module import (
-    BOTH_SNAPSHOT_APIS, INSTANCE_SNAPSHOT_API, NO_SNAPSHOT_API, CivoModule, CivoResource, snapshot_api_argument_spec,
+    BOTH_SNAPSHOT_APIS,
+    INSTANCE_SNAPSHOT_API,
+    NO_SNAPSHOT_API,
+    CivoModule,
+    CivoResource,
+    snapshot_api_argument_spec,
 )
 
 NO_RETRIES = dict(count=0, reasons={})
@@ -61,6 +66,7 @@ LISTING = {'page': 1, 'pages': 1, 'items': [{'id': 'i-1', 'hostname': 'web-1'}]}
 
 
 # Ending: exit and fail, each with the retry report
+
 
 def test_the_result_is_the_resources_with_changed_and_retried_requests(run, wire):
     wire.queue(wire.reply(200, LISTING))
@@ -150,6 +156,7 @@ def test_a_post_whose_lost_answer_was_found_again_says_so_in_the_report(run, wir
 
 # Input, checked before any request
 
+
 def test_every_input_problem_fails_at_once_before_any_request(run, wire):
     result, failed = run(
         module(Instances, check_input=problems_of), dict(problems=['name is bad.', '', 'max_age is bad.'])
@@ -158,11 +165,14 @@ def test_every_input_problem_fails_at_once_before_any_request(run, wire):
     assert wire.calls == [] and result['changed'] is False and result['retried_requests'] == NO_RETRIES
 
 
-@pytest.mark.parametrize('options, message', [
-    (dict(api_url='ftp://api.civo.com'), 'api_url must be an http:// or https:// URL'),
-    (dict(api_timeout=0), 'api_timeout must be a positive number'),
-    (dict(api_token=' '), 'No Civo API token'),
-])
+@pytest.mark.parametrize(
+    'options, message',
+    [
+        (dict(api_url='ftp://api.civo.com'), 'api_url must be an http:// or https:// URL'),
+        (dict(api_timeout=0), 'api_timeout must be a positive number'),
+        (dict(api_token=' '), 'No Civo API token'),
+    ],
+)
 def test_connection_options_that_cannot_work_fail_before_any_request(run, wire, options, message):
     result, failed = run(module(Instances), options)
     assert failed and message in result['msg'] and wire.calls == []

@@ -59,8 +59,14 @@ def test_a_snapshot_is_reported_in_the_restores_shape_with_its_own_spelling_kept
         'created_at': '2025-04-01T09:11:14Z',
     }
     snapshot = restores.restored_snapshot(normalise_snapshot(raw, dict(id='i-web-1'), 'LON1'))
-    assert snapshot == {'id': 's', 'name': 'n', 'description': 'before', 'status': status, 'state': state,
-                        'created_at': '2025-04-01T09:11:14+00:00'}
+    assert snapshot == {
+        'id': 's',
+        'name': 'n',
+        'description': 'before',
+        'status': status,
+        'state': state,
+        'created_at': '2025-04-01T09:11:14+00:00',
+    }
 
 
 def test_no_snapshot_is_reported_as_an_empty_dict():
@@ -68,12 +74,19 @@ def test_no_snapshot_is_reported_as_an_empty_dict():
     assert restores.restored_snapshot(None) == {}
 
 
-@pytest.mark.parametrize('instance, expected', [
-    ({'status': 'RESTORING'}, True), ({'status': 'restoring', 'restored_from': 's-1'}, True),
-    ({'status': 'RESTORING', 'restored_from': 's-9'}, False), ({'status': 'ACTIVE'}, False), (None, False),
-    ({'status': 'RESTORING', 'snapshot_id': 's-1'}, True), ({'status': 'RESTORING', 'snapshot_id': 's-9'}, False),
-    ({'status': 'RESTORING', 'snapshot_id': ''}, True),
-])
+@pytest.mark.parametrize(
+    'instance, expected',
+    [
+        ({'status': 'RESTORING'}, True),
+        ({'status': 'restoring', 'restored_from': 's-1'}, True),
+        ({'status': 'RESTORING', 'restored_from': 's-9'}, False),
+        ({'status': 'ACTIVE'}, False),
+        (None, False),
+        ({'status': 'RESTORING', 'snapshot_id': 's-1'}, True),
+        ({'status': 'RESTORING', 'snapshot_id': 's-9'}, False),
+        ({'status': 'RESTORING', 'snapshot_id': ''}, True),
+    ],
+)
 def test_a_restore_in_progress_counts_as_this_snapshots_unless_the_api_names_another(instance, expected):
     assert restores.is_restoring_from(instance, 's-1') is expected
 
@@ -95,15 +108,21 @@ def test_built_from_is_what_the_instances_own_record_says(instance, expected):
     assert restores.built_from(instance, 's-1') is expected
 
 
-@pytest.mark.parametrize('instance, words', [
-    ({'source_type': 'diskimage', 'source_id': 'ubuntu-jammy'}, 'diskimage ubuntu-jammy'),
-    ({'snapshot_id': 's-9'}, 's-9'), ({'source_type': 'diskimage'}, 'diskimage'), ({}, 'an unknown source'),
-])
+@pytest.mark.parametrize(
+    'instance, words',
+    [
+        ({'source_type': 'diskimage', 'source_id': 'ubuntu-jammy'}, 'diskimage ubuntu-jammy'),
+        ({'snapshot_id': 's-9'}, 's-9'),
+        ({'source_type': 'diskimage'}, 'diskimage'),
+        ({}, 'an unknown source'),
+    ],
+)
 def test_source_of_says_what_an_instance_was_built_from(instance, words):
     assert restores.source_of(instance) == words
 
 
 # The restore request
+
 
 @pytest.fixture
 def region(civo_restore, wire):
@@ -126,10 +145,14 @@ def test_restore_into_a_new_instance_sends_only_what_was_given(region):
     assert operation['id'] == 'restore-1' and sorted(operation) == sorted(restores.RESTORE_FIELDS)
 
 
-@pytest.mark.parametrize('options, instance_id', [
-    (dict(hostname='web-1-copy', overwrite_existing=False), 'i-new'),
-    (dict(hostname=None, overwrite_existing=True), 'i-web-1'),
-], ids=['new-instance', 'in-place'])
+@pytest.mark.parametrize(
+    'options, instance_id',
+    [
+        (dict(hostname='web-1-copy', overwrite_existing=False), 'i-new'),
+        (dict(hostname=None, overwrite_existing=True), 'i-web-1'),
+    ],
+    ids=['new-instance', 'in-place'],
+)
 def test_a_restore_whose_answer_was_lost_is_found_and_not_sent_again(region, wire, options, instance_id):
     civo_restore, restorer = region
     wire.fault('POST', requests.exceptions.ReadTimeout('slow'), carried_out=True)
@@ -172,6 +195,7 @@ def test_an_in_place_restore_of_another_snapshot_under_way_is_not_taken_for_this
 
 
 # The wait for the restored instance
+
 
 def test_wait_active_by_hostname_polls_the_listing_until_active(region, clock):
     civo_restore, restorer = region

@@ -28,16 +28,21 @@ from ansible_collections.civo.cloud.plugins.module_utils.snapshot_schedules impo
 
 # civogo's snapshot_schedule_test.go create response, as quoted in current-api.md 1c.
 CIVOGO_CREATE_RESPONSE = {
-    "id": "schedule-123", "name": "daily-schedule", "description": "Daily snapshot schedule for instances",
-    "cron_expression": "0 0 * * *", "paused": False,
+    "id": "schedule-123",
+    "name": "daily-schedule",
+    "description": "Daily snapshot schedule for instances",
+    "cron_expression": "0 0 * * *",
+    "paused": False,
     "retention": {"period": "48h", "max_snapshots": 7},
     "instances": [{"id": "instance-123", "size": "g3.small", "included_volumes": ["volume-1", "volume-2"]}],
     "status": {"state": "active", "last_snapshot": {"id": "", "name": "", "state": ""}},
-    "created_at": "2025-04-01T09:11:14Z"}
+    "created_at": "2025-04-01T09:11:14Z",
+}
 URL = 'https://api.civo.test' + SCHEDULES_PATH
 
 
 # The shapes and bodies
+
 
 def test_normalises_civogos_response():
     assert normalise_schedule(CIVOGO_CREATE_RESPONSE) == dict(
@@ -56,18 +61,28 @@ def test_normalises_civogos_response():
     assert includes_volumes(CIVOGO_CREATE_RESPONSE) is True
 
 
-@pytest.mark.parametrize('instances', [
-    [{'id': 'i-1'}, {'id': 'i-2'}],
-    [{'instance_id': 'i-1', 'include_volumes': False}, {'instance_id': 'i-2', 'include_volumes': False}],
-    ['i-1', 'i-2'],
-])
+@pytest.mark.parametrize(
+    'instances',
+    [
+        [{'id': 'i-1'}, {'id': 'i-2'}],
+        [{'instance_id': 'i-1', 'include_volumes': False}, {'instance_id': 'i-2', 'include_volumes': False}],
+        ['i-1', 'i-2'],
+    ],
+)
 def test_instance_ids_are_a_plain_list_whatever_shape(instances):
     assert normalise_schedule(dict(instances=instances))['instances'] == ['i-1', 'i-2']
 
 
 def test_other_variants_status_string_flat_retention_paused_text():
-    schedule = normalise_schedule(dict(status='paused', max_snapshots='3', paused='true', description=None,
-                                       last_snapshot=dict(id='s-1', name='n', state='Complete')))
+    schedule = normalise_schedule(
+        dict(
+            status='paused',
+            max_snapshots='3',
+            paused='true',
+            description=None,
+            last_snapshot=dict(id='s-1', name='n', state='Complete'),
+        )
+    )
     assert (schedule['status'], schedule['max_snapshots'], schedule['paused'], schedule['description']) == (
         'paused',
         3,
@@ -77,12 +92,15 @@ def test_other_variants_status_string_flat_retention_paused_text():
     assert schedule['last_snapshot'] == dict(id='s-1', name='n', state='Complete')
 
 
-@pytest.mark.parametrize('instances, expected', [
-    ([{'id': 'i-1', 'included_volumes': []}], None),
-    ([{'id': 'i-1', 'included_volumes': ['v']}], True),
-    ([{'instance_id': 'i-1', 'include_volumes': False}], False),
-    ([], None),
-])
+@pytest.mark.parametrize(
+    'instances, expected',
+    [
+        ([{'id': 'i-1', 'included_volumes': []}], None),
+        ([{'id': 'i-1', 'included_volumes': ['v']}], True),
+        ([{'instance_id': 'i-1', 'include_volumes': False}], False),
+        ([], None),
+    ],
+)
 def test_includes_volumes_says_only_what_the_answer_shows(instances, expected):
     assert includes_volumes(dict(instances=instances)) is expected
 
@@ -116,6 +134,7 @@ def test_find_by_name_is_the_one_schedule_of_that_name():
 
 # The endpoints
 
+
 def test_list_update_and_delete(wire):
     schedules = Schedules(
         wire.client(
@@ -129,13 +148,22 @@ def test_list_update_and_delete(wire):
     assert schedules.update('schedule-123', {'paused': True})['name'] == 'daily-schedule'
     schedules.delete('schedule-123')
     assert [(call['method'], call['url'], call['json']) for call in wire.calls] == [
-        ('GET', URL, None), ('PUT', URL + '/schedule-123', {'paused': True}), ('DELETE', URL + '/schedule-123', None)]
+        ('GET', URL, None),
+        ('PUT', URL + '/schedule-123', {'paused': True}),
+        ('DELETE', URL + '/schedule-123', None),
+    ]
 
 
-@pytest.mark.parametrize('answer, deleted', [
-    ((200, {}), True),
-    ((404, {'code': 'database_snapshot_schedule_not_found'}), False),  # a retried DELETE whose first answer was lost
-])
+@pytest.mark.parametrize(
+    'answer, deleted',
+    [
+        ((200, {}), True),
+        (
+            (404, {'code': 'database_snapshot_schedule_not_found'}),
+            False,
+        ),  # a retried DELETE whose first answer was lost
+    ],
+)
 def test_delete_counts_a_schedule_already_gone_as_done(wire, answer, deleted):
     assert Schedules(wire.client(wire.reply(*answer))).delete('schedule-1') is deleted
 
@@ -156,8 +184,11 @@ def test_create_posts_the_body_once(wire):
 
 @pytest.mark.parametrize('lost', ['timeout', 'HTTP 503', 'not json'])
 def test_create_after_a_lost_answer_is_the_schedule_of_that_name_not_among_the_known_ones(wire, lost):
-    answer = {'timeout': requests.exceptions.ReadTimeout('slow'), 'HTTP 503': wire.reply(503),
-              'not json': wire.reply(200, text='{')}[lost]
+    answer = {
+        'timeout': requests.exceptions.ReadTimeout('slow'),
+        'HTTP 503': wire.reply(503),
+        'not json': wire.reply(200, text='{'),
+    }[lost]
     known = [dict(id='schedule-1')]
     listing = [
         dict(CIVOGO_CREATE_RESPONSE, id='schedule-1'),
@@ -188,8 +219,12 @@ def test_create_after_a_lost_answer_that_created_nothing_sends_again(wire):
 
 # instances entries: ids or hostnames
 
-LISTED = [{'id': 'i-web-1', 'hostname': 'web-1'}, {'id': 'i-web-2', 'hostname': 'web-2'},
-          {'id': 'i-twin-a', 'hostname': 'twin'}, {'id': 'i-twin-b', 'hostname': 'twin'}]
+LISTED = [
+    {'id': 'i-web-1', 'hostname': 'web-1'},
+    {'id': 'i-web-2', 'hostname': 'web-2'},
+    {'id': 'i-twin-a', 'hostname': 'twin'},
+    {'id': 'i-twin-b', 'hostname': 'twin'},
+]
 
 
 @pytest.fixture

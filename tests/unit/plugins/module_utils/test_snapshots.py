@@ -22,12 +22,16 @@ from ansible_collections.civo.cloud.plugins.module_utils.snapshots import Snapsh
 
 # Timestamps
 
-@pytest.mark.parametrize('text, utc', [
-    ('2026-11-29T10:00:00Z', '2026-11-29T10:00:00+00:00'),
-    ('2026-11-29T10:00:00.5+00:00', '2026-11-29T10:00:00+00:00'),
-    ('2026-11-29T01:30:00-0830', '2026-11-29T10:00:00+00:00'),
-    ('2026-11-29 10:00:00', '2026-11-29T10:00:00+00:00'),
-])
+
+@pytest.mark.parametrize(
+    'text, utc',
+    [
+        ('2026-11-29T10:00:00Z', '2026-11-29T10:00:00+00:00'),
+        ('2026-11-29T10:00:00.5+00:00', '2026-11-29T10:00:00+00:00'),
+        ('2026-11-29T01:30:00-0830', '2026-11-29T10:00:00+00:00'),
+        ('2026-11-29 10:00:00', '2026-11-29T10:00:00+00:00'),
+    ],
+)
 def test_timestamps_in_every_seen_form(text, utc):
     assert common.format_timestamp(common.parse_timestamp(text)) == utc
 
@@ -39,11 +43,15 @@ def test_unparseable_timestamps_are_none(text):
     assert common.parse_timestamp(text) is None
 
 
-@pytest.mark.parametrize('value, normalised', [
-    ('2019-10-07T14:57:28.000+01:00', '2019-10-07T13:57:28+00:00'),
-    ('2019-10-07T13:57:28+00:00', '2019-10-07T13:57:28+00:00'),
-    ('soon', 'soon'), (None, None),
-])
+@pytest.mark.parametrize(
+    'value, normalised',
+    [
+        ('2019-10-07T14:57:28.000+01:00', '2019-10-07T13:57:28+00:00'),
+        ('2019-10-07T13:57:28+00:00', '2019-10-07T13:57:28+00:00'),
+        ('soon', 'soon'),
+        (None, None),
+    ],
+)
 def test_normalise_timestamp_writes_one_form_and_keeps_what_it_cannot_read(value, normalised):
     assert common.normalise_timestamp(value) == normalised
 
@@ -93,9 +101,14 @@ def test_as_bool_reads_what_the_apis_send(raw, safe):
 
 # Ordering and naming
 
+
 def test_newest_first_then_unrequested_by_name():
-    listed = [{'name': 'b', 'requested_at': None}, {'name': 'old', 'requested_at': '2026-01-01T00:00:00+00:00'},
-              {'name': 'a', 'requested_at': None}, {'name': 'new', 'requested_at': '2026-11-01T00:00:00.000+01:00'}]
+    listed = [
+        {'name': 'b', 'requested_at': None},
+        {'name': 'old', 'requested_at': '2026-01-01T00:00:00+00:00'},
+        {'name': 'a', 'requested_at': None},
+        {'name': 'new', 'requested_at': '2026-11-01T00:00:00.000+01:00'},
+    ]
     assert [s['name'] for s in common.newest_first(listed)] == ['new', 'old', 'a', 'b']
 
 
@@ -110,11 +123,14 @@ def test_newest_first_orders_mixed_offsets_by_instant_and_puts_unparseable_with_
     assert [s['name'] for s in common.newest_first(listed)] == ['later-by-offset', 'a-same', 'b-same', 'c', 'z-junk']
 
 
-@pytest.mark.parametrize('snapshot, text', [
-    ({'name': 'n', 'id': 's-1', 'hostname': 'web-1', 'instance_id': 'i-1'}, "'n' (s-1) of instance web-1"),
-    ({'name': 'n', 'instance_id': 'i-1'}, "'n' of instance i-1"),
-    ({'name': 'n'}, "'n'"),
-])
+@pytest.mark.parametrize(
+    'snapshot, text',
+    [
+        ({'name': 'n', 'id': 's-1', 'hostname': 'web-1', 'instance_id': 'i-1'}, "'n' (s-1) of instance web-1"),
+        ({'name': 'n', 'instance_id': 'i-1'}, "'n' of instance i-1"),
+        ({'name': 'n'}, "'n'"),
+    ],
+)
 def test_describe_names_a_snapshot_as_messages_do(snapshot, text):
     assert common.describe(snapshot) == text
 

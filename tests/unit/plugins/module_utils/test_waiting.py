@@ -95,6 +95,7 @@ def test_settled_may_end_the_wait_with_its_own_error(clock):
         if value == 'failed':
             raise CivoError('it failed', state=value)
         return value == 'complete'
+
     with pytest.raises(CivoError) as caught:
         wait_until(Reads('new', 'failed', 'complete'), settled, deadline_in(60), timeout)
     assert str(caught.value) == 'it failed' and caught.value.result == {'state': 'failed'}
@@ -114,7 +115,8 @@ def test_a_schedule_already_waited_on_goes_on_where_it_is():
     # Hours in: at the cap, the rest of the current 15 s.
     left = waiting.POLL_MAX_INTERVAL - (3600 + 7 - sum(whole[:8])) % waiting.POLL_MAX_INTERVAL
     assert list(itertools.islice(waiting.poll_intervals(waited=3600 + 7), 2)) == pytest.approx(
-        [left, waiting.POLL_MAX_INTERVAL])
+        [left, waiting.POLL_MAX_INTERVAL]
+    )
 
 
 def test_a_wait_begun_earlier_polls_on_its_schedule_not_a_new_one(clock):
@@ -131,6 +133,7 @@ def test_a_poll_after_pause_at_is_left_to_the_next_call_which_goes_on_from_there
 
     def settled(value):
         return value == 'complete'
+
     since, deadline = clock.now, deadline_in(600)
     # Polls after 1, 2.5 and 4.75 s; the next (8.125 s) would come after pause_at: handed back unsettled, unread.
     assert wait_until(read, settled, deadline, timeout, value='new', since=since, pause_at=clock.now + 6) == 'new'
@@ -143,8 +146,9 @@ def test_a_poll_after_pause_at_is_left_to_the_next_call_which_goes_on_from_there
 def test_the_deadline_still_wins_over_pause_at(clock):
     read = Reads('new')
     with pytest.raises(WaitFailed):
-        wait_until(read, lambda value: False, deadline_in(5), timeout, value='new', since=clock.now,
-                   pause_at=clock.now + 60)
+        wait_until(
+            read, lambda value: False, deadline_in(5), timeout, value='new', since=clock.now, pause_at=clock.now + 60
+        )
     assert sum(clock.slept) == pytest.approx(5)
 
 

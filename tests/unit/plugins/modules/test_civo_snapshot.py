@@ -43,8 +43,12 @@ def test_creates_and_waits_until_complete(civo, run):
     assert not failed and result['changed'] is True
     assert result['snapshot']['status'] == 'complete' and result['snapshot']['instance_id'] == 'i-web-1'
     assert civo.mutations() == [('PUT', '/v2/snapshots/snap')]
-    assert result['diff'] == {'before': {}, 'after': result['snapshot'],
-                              'before_header': "snapshot 'snap'", 'after_header': "snapshot 'snap'"}
+    assert result['diff'] == {
+        'before': {},
+        'after': result['snapshot'],
+        'before_header': "snapshot 'snap'",
+        'after_header': "snapshot 'snap'",
+    }
 
 
 def test_second_identical_run_changes_nothing_with_one_request(civo, run):
@@ -74,11 +78,14 @@ def test_check_mode_reports_no_change_when_present(civo, run):
     assert result['changed'] is False and civo.mutations() == []
 
 
-@pytest.mark.parametrize('args, reason', [
-    (dict(instance_id='i-web-2'), 'instance'),
-    (dict(cron_timing='0 3 * * *'), 'cron'),
-    (dict(force=True), 'force'),
-])
+@pytest.mark.parametrize(
+    'args, reason',
+    [
+        (dict(instance_id='i-web-2'), 'instance'),
+        (dict(cron_timing='0 3 * * *'), 'cron'),
+        (dict(force=True), 'force'),
+    ],
+)
 def test_differences_and_force_retake(civo, run, args, reason):
     before = civo.add('snap')
     result, failed = run(civo_snapshot, present(**args))
@@ -167,9 +174,11 @@ def test_a_failed_retake_on_the_account_api_says_the_previous_snapshot_was_overw
     civo.final_status = 'failed'
     result, failed = run(civo_snapshot, present(force=True))
     assert failed and result['changed'] is True and result['snapshot']['status'] == 'failed'
-    assert result['msg'].endswith("The previous snapshot 'snap' was overwritten when the re-take started (with "
-                                  'snapshot_api=account the API replaces a snapshot of the same name at once), so no '
-                                  'complete snapshot of this name exists now.')
+    assert result['msg'].endswith(
+        "The previous snapshot 'snap' was overwritten when the re-take started (with "
+        'snapshot_api=account the API replaces a snapshot of the same name at once), so no '
+        'complete snapshot of this name exists now.'
+    )
 
 
 def test_a_failed_snapshot_fails_the_task_with_the_snapshot(civo, run):
@@ -177,8 +186,11 @@ def test_a_failed_snapshot_fails_the_task_with_the_snapshot(civo, run):
     result, failed = run(civo_snapshot, present())
     assert failed and result['changed'] is True
     assert result['snapshot']['status'] == 'failed'
-    assert result['msg'] == "Snapshot 'snap' (%s) of instance i-web-1 ended in state 'failed' instead of complete." % (
-        result['snapshot']['id'])
+    assert (
+        result['msg']
+        == "Snapshot 'snap' (%s) of instance i-web-1 ended in state 'failed' instead of complete."
+        % (result['snapshot']['id'])
+    )
 
 
 def test_an_existing_failed_snapshot_is_taken_again(civo, run):
@@ -213,7 +225,7 @@ def test_with_retake_failed_false_a_complete_snapshot_is_kept_as_before(civo, ru
 
 
 def test_timeout_reports_changed_and_the_snapshot_and_a_rerun_resumes(civo, run, monkeypatch):
-    civo.polls_to_complete = 10 ** 6
+    civo.polls_to_complete = 10**6
     result, failed = run(civo_snapshot, present(wait_timeout=1))
     assert failed and result['changed'] is True
     assert result['snapshot']['name'] == 'snap' and 'run the task again to resume waiting' in result['msg']
@@ -255,25 +267,30 @@ def test_absent_in_check_mode_sends_no_delete(civo, run):
 def test_api_errors_carry_status_and_code(civo, run):
     result, failed = run(civo_snapshot, present(instance_id='i-gone'))
     assert failed and result['changed'] is False and result['api_error']['status'] == 404
-    assert result['msg'] == ('Civo API request PUT /v2/snapshots/snap failed with HTTP 404 '
-                             '(database_snapshot_create_instance_not_found): The instance was not found')
+    assert result['msg'] == (
+        'Civo API request PUT /v2/snapshots/snap failed with HTTP 404 '
+        '(database_snapshot_create_instance_not_found): The instance was not found'
+    )
 
 
-@pytest.mark.parametrize('args, message', [
-    (dict(name=''), 'name must not be empty'),
-    (dict(name='a/b'), "may only contain letters"),
-    (dict(name='bad\nname'), "may only contain letters"),
-    (dict(name='x' * 101), 'at most 100'),
-    (dict(cron_timing='0 3 * *'), 'must have 5 fields'),
-    (dict(cron_timing='61 3 * * *'), 'minute field'),
-    (dict(wait_timeout=0), 'wait_timeout must be a positive'),
-    (dict(max_age='soon'), "max_age 'soon' is not a duration"),
-    (dict(max_age='0h'), "is not a duration"),
-    (dict(instance_id=None), 'state=present needs the instance to snapshot'),
-    (dict(instance='web-1'), 'mutually exclusive'),
-    (dict(max_age='1h', cron_timing='0 3 * * *'), 'mutually exclusive'),
-    (dict(state='gone'), 'value of state must be one of'),
-])
+@pytest.mark.parametrize(
+    'args, message',
+    [
+        (dict(name=''), 'name must not be empty'),
+        (dict(name='a/b'), "may only contain letters"),
+        (dict(name='bad\nname'), "may only contain letters"),
+        (dict(name='x' * 101), 'at most 100'),
+        (dict(cron_timing='0 3 * *'), 'must have 5 fields'),
+        (dict(cron_timing='61 3 * * *'), 'minute field'),
+        (dict(wait_timeout=0), 'wait_timeout must be a positive'),
+        (dict(max_age='soon'), "max_age 'soon' is not a duration"),
+        (dict(max_age='0h'), "is not a duration"),
+        (dict(instance_id=None), 'state=present needs the instance to snapshot'),
+        (dict(instance='web-1'), 'mutually exclusive'),
+        (dict(max_age='1h', cron_timing='0 3 * * *'), 'mutually exclusive'),
+        (dict(state='gone'), 'value of state must be one of'),
+    ],
+)
 def test_bad_input_fails_before_any_request(civo, run, args, message):
     result, failed = run(civo_snapshot, present(**args))
     assert failed and message in result['msg']
@@ -287,6 +304,7 @@ def test_the_token_is_not_in_any_result(civo, run, token):
 
 
 # snapshot_api=instance
+
 
 def test_creates_with_name_and_description_and_waits(civo_instance, run):
     result, failed = run(civo_snapshot, on_instance_api(description='before upgrade'))
@@ -356,7 +374,8 @@ def test_a_retake_whose_answer_was_lost_finds_the_new_snapshot_not_the_old_one(c
 
 
 def test_a_retake_whose_post_never_arrived_is_sent_again_and_the_old_snapshot_is_never_taken_for_the_new(
-        civo_instance, run, wire):
+    civo_instance, run, wire
+):
     old = civo_instance.add('snap')
     wire.fault('POST', wire.reply(502, text='Bad Gateway'))  # nothing created: the look finds only the old snapshot
     result, failed = run(civo_snapshot, on_instance_api(force=True))
@@ -461,6 +480,7 @@ def test_absent_counts_a_snapshot_gone_meanwhile_as_deleted(civo_instance, run, 
         if method == 'DELETE':
             civo_instance.snapshots.remove(old)
         return answer(method, path, **kwargs)
+
     monkeypatch.setattr(civo_instance, 'request', gone_before_delete)
     result, failed = run(civo_snapshot, on_instance_api(state='absent'))
     assert not failed and result['changed'] is True
@@ -472,16 +492,19 @@ def test_absent_in_check_mode_sends_only_the_listing(civo_instance, run):
     assert not failed and result['changed'] is True and civo_instance.calls == [LIST]
 
 
-@pytest.mark.parametrize('args, words', [
-    (dict(name='Snap'), 'RFC 1123'),
-    (dict(name='snap.1'), 'RFC 1123'),
-    (dict(name='-snap'), 'RFC 1123'),
-    (dict(name='s' * 64), 'at most 63'),
-    (dict(safe=True), 'safe=true needs snapshot_api=account'),
-    (dict(cron_timing='0 3 * * *'), 'civo.cloud.civo_snapshot_schedule'),
-    (dict(instance_id=None, state='absent'), 'needs the instance for every state'),
-    (dict(max_age='soon'), 'is not a duration'),
-])
+@pytest.mark.parametrize(
+    'args, words',
+    [
+        (dict(name='Snap'), 'RFC 1123'),
+        (dict(name='snap.1'), 'RFC 1123'),
+        (dict(name='-snap'), 'RFC 1123'),
+        (dict(name='s' * 64), 'at most 63'),
+        (dict(safe=True), 'safe=true needs snapshot_api=account'),
+        (dict(cron_timing='0 3 * * *'), 'civo.cloud.civo_snapshot_schedule'),
+        (dict(instance_id=None, state='absent'), 'needs the instance for every state'),
+        (dict(max_age='soon'), 'is not a duration'),
+    ],
+)
 def test_input_is_checked_before_any_request(civo_instance, run, args, words):
     result, failed = run(civo_snapshot, on_instance_api(**args))
     assert failed and words in result['msg'] and civo_instance.calls == []
@@ -527,7 +550,7 @@ def test_a_failure_like_state_fails_at_once(civo_instance, run, spelling):
 
 
 def test_an_unknown_state_counts_as_not_done_until_the_timeout(civo_instance, run, monkeypatch):
-    civo_instance.gets_to_complete = 10 ** 6
+    civo_instance.gets_to_complete = 10**6
     monkeypatch.setattr(civo_instance, 'word', lambda snapshot: 'Snapshotting-Phase-7')
     result, failed = run(civo_snapshot, on_instance_api(wait_timeout=30))
     assert (

@@ -36,17 +36,24 @@ def old_backups(civo):
 
 
 def kinds(calls):
-    return [method + ' ' + ('/v2/snapshots/:name' if path.startswith('/v2/snapshots/') else path)
-            for method, path in calls]
+    return [
+        method + ' ' + ('/v2/snapshots/:name' if path.startswith('/v2/snapshots/') else path) for method, path in calls
+    ]
 
 
 def test_one_run_lists_once_starts_all_waits_with_one_listing_per_poll_and_rotates_from_the_last(civo, run, clock):
     old_backups(civo)
     result, failed = run(civo_snapshot_backup, backup())
     assert not failed and result['changed'] is True
-    assert kinds(civo.calls) == ['GET /v2/instances', 'PUT /v2/snapshots/:name', 'PUT /v2/snapshots/:name',
-                                 'GET /v2/snapshots', 'GET /v2/snapshots',
-                                 'DELETE /v2/snapshots/:name', 'DELETE /v2/snapshots/:name']
+    assert kinds(civo.calls) == [
+        'GET /v2/instances',
+        'PUT /v2/snapshots/:name',
+        'PUT /v2/snapshots/:name',
+        'GET /v2/snapshots',
+        'GET /v2/snapshots',
+        'DELETE /v2/snapshots/:name',
+        'DELETE /v2/snapshots/:name',
+    ]
     assert clock.slept == [1.0, 1.5]  # the collection's poll schedule, once for the fleet
     assert [item['status'] for item in result['taken']] == ['complete', 'complete']
     assert [item['hostname'] for item in result['taken']] == INSTANCES
@@ -60,8 +67,9 @@ def test_a_step_hands_back_before_a_poll_it_has_no_time_for_and_the_next_goes_on
     first, failed = run(civo_snapshot_backup, backup(step=dict(seconds=5)))
     assert not failed and first['changed'] is True
     # Polls after 1, 2.5 and 4.75 s; the one at 8.125 s is after the step's 5 s.
-    assert kinds(civo.calls) == (['GET /v2/instances', 'PUT /v2/snapshots/:name', 'PUT /v2/snapshots/:name']
-                                 + ['GET /v2/snapshots'] * 3)
+    assert kinds(civo.calls) == (
+        ['GET /v2/instances', 'PUT /v2/snapshots/:name', 'PUT /v2/snapshots/:name'] + ['GET /v2/snapshots'] * 3
+    )
     progress = first['next_step']['progress']
     assert (progress['phase'], progress['started'], progress['pending'], progress['complete']) == ('wait', 2, 2, 0)
     assert first['deleted'] == [] and [item['status'] for item in first['taken']] == ['in-progress', 'in-progress']
@@ -82,6 +90,7 @@ def test_starting_a_large_fleet_goes_on_in_the_next_step(civo, run, clock, monke
     def slow(method, path, **kwargs):
         clock.sleep(2.0 if method == 'PUT' else 0.0)  # each start takes 2 s (the rate limit's pacing, say)
         return answer(method, path, **kwargs)
+
     monkeypatch.setattr(civo, 'request', slow)
     first, failed = run(civo_snapshot_backup, backup(step=dict(seconds=3)))
     assert not failed and first['next_step']['progress']['phase'] == 'start'
@@ -102,6 +111,7 @@ def test_deleting_goes_on_in_the_next_step_and_deletes_each_snapshot_once(civo, 
     def slow(method, path, **kwargs):
         clock.sleep(4.0 if method == 'DELETE' else 0.0)
         return answer(method, path, **kwargs)
+
     monkeypatch.setattr(civo, 'request', slow)
     first, failed = run(civo_snapshot_backup, backup(step=dict(seconds=5)))
     assert not failed and first['next_step']['progress']['phase'] == 'rotate'
@@ -137,7 +147,8 @@ def test_a_failed_snapshot_is_reported_and_nothing_is_deleted(civo, run):
     result, failed = run(civo_snapshot_backup, backup())
     assert failed and result['changed'] is True
     assert result['msg'].startswith(
-        'Not every snapshot of this run completed, so no snapshot was deleted. nightly-web-1-')
+        'Not every snapshot of this run completed, so no snapshot was deleted. nightly-web-1-'
+    )
     assert [failure['instance'] for failure in result['failures']] == INSTANCES
     assert [call for call in civo.calls if call[0] == 'DELETE'] == []
 
@@ -151,8 +162,9 @@ def test_an_unknown_instance_fails_before_any_snapshot_starts(civo, run):
 
 def test_the_deprecated_poll_interval_warns_and_does_nothing_else(civo, run, monkeypatch):
     deprecations = []
-    monkeypatch.setattr(basic.AnsibleModule, 'deprecate',
-                        lambda self, msg, **kwargs: deprecations.append((msg, kwargs)))
+    monkeypatch.setattr(
+        basic.AnsibleModule, 'deprecate', lambda self, msg, **kwargs: deprecations.append((msg, kwargs))
+    )
     result, failed = run(civo_snapshot_backup, backup(poll_interval=10))
     assert not failed
     assert len(deprecations) == 1 and 'poll_interval' in deprecations[0][0]
@@ -174,6 +186,7 @@ def test_once_some_are_complete_the_last_is_looked_for_when_it_should_be_complet
             if len(polls) == 3:
                 civo.snapshots[names[1]]['status'] = 'complete'
         return answer(method, path, **kwargs)
+
     monkeypatch.setattr(civo, 'request', region)
     result, failed = run(civo_snapshot_backup, backup())
     assert not failed and result['counts']['taken'] == 2

@@ -20,28 +20,32 @@ def names(result):
 
 # snapshot_api=account
 
+
 @pytest.fixture
 def account(civo):
     civo.add('web-1-a', instance_id='i-web-1', age=300)
     civo.add('web-1-b', instance_id='i-web-1', age=100, status='in-progress')
     civo.add('web-2-a', instance_id='i-web-2', age=200)
     civo.add('sched', instance_id='i-web-2', status='new', cron_timing='0 3 * * *', requested_at=None)
-    civo.polls_to_complete = 10 ** 6  # keep statuses as they are
+    civo.polls_to_complete = 10**6  # keep statuses as they are
     return civo
 
 
-@pytest.mark.parametrize('filters, expected', [
-    ({}, ['web-1-b', 'web-2-a', 'web-1-a', 'sched']),
-    ({'name': 'web-2-a'}, ['web-2-a']),
-    ({'name': 'web-2'}, []),
-    ({'name_prefix': 'web-1-'}, ['web-1-b', 'web-1-a']),
-    ({'instance_id': 'i-web-2'}, ['web-2-a', 'sched']),
-    ({'instance': 'web-1'}, ['web-1-b', 'web-1-a']),
-    ({'status': 'complete'}, ['web-2-a', 'web-1-a']),
-    ({'status': 'failed'}, []),
-    ({'name_prefix': 'web-', 'instance': 'web-1', 'status': 'complete'}, ['web-1-a']),
-    ({'instance_id': 'i-unknown'}, []),
-])
+@pytest.mark.parametrize(
+    'filters, expected',
+    [
+        ({}, ['web-1-b', 'web-2-a', 'web-1-a', 'sched']),
+        ({'name': 'web-2-a'}, ['web-2-a']),
+        ({'name': 'web-2'}, []),
+        ({'name_prefix': 'web-1-'}, ['web-1-b', 'web-1-a']),
+        ({'instance_id': 'i-web-2'}, ['web-2-a', 'sched']),
+        ({'instance': 'web-1'}, ['web-1-b', 'web-1-a']),
+        ({'status': 'complete'}, ['web-2-a', 'web-1-a']),
+        ({'status': 'failed'}, []),
+        ({'name_prefix': 'web-', 'instance': 'web-1', 'status': 'complete'}, ['web-1-a']),
+        ({'instance_id': 'i-unknown'}, []),
+    ],
+)
 def test_filters_combine_with_and_newest_first(account, run, filters, expected):
     result, failed = run(civo_snapshot_info, filters)
     assert not failed and result['changed'] is False
@@ -62,8 +66,15 @@ def test_check_mode_lists_too(account, run):
 
 
 def test_the_real_shape_is_normalised(civo, run):
-    civo.snapshots['real'] = {'id': 'r', 'name': 'real', 'instance_id': 'i-web-1', 'state': 'complete', 'safe': 1,
-                              'requested_at': '2019-10-07T14:57:28.000+01:00', 'completed_at': None}
+    civo.snapshots['real'] = {
+        'id': 'r',
+        'name': 'real',
+        'instance_id': 'i-web-1',
+        'state': 'complete',
+        'safe': 1,
+        'requested_at': '2019-10-07T14:57:28.000+01:00',
+        'completed_at': None,
+    }
     result, dummy = run(civo_snapshot_info, {})
     snapshot = result['snapshots'][0]
     assert (snapshot['status'], snapshot['safe'], snapshot['requested_at']) == (
@@ -73,13 +84,16 @@ def test_the_real_shape_is_normalised(civo, run):
     )
 
 
-@pytest.mark.parametrize('filters, message', [
-    ({'name': ''}, 'must not be empty strings: name'),
-    ({'name_prefix': ' '}, 'name_prefix'),
-    ({'instance': 'web-1', 'instance_id': 'i-web-1'}, 'mutually exclusive'),
-    ({'status': 'done'}, 'value of status must be one of'),
-    ({'instance': 'twin'}, 'ambiguous'),
-])
+@pytest.mark.parametrize(
+    'filters, message',
+    [
+        ({'name': ''}, 'must not be empty strings: name'),
+        ({'name_prefix': ' '}, 'name_prefix'),
+        ({'instance': 'web-1', 'instance_id': 'i-web-1'}, 'mutually exclusive'),
+        ({'status': 'done'}, 'value of status must be one of'),
+        ({'instance': 'twin'}, 'ambiguous'),
+    ],
+)
 def test_bad_filters_fail_clearly(account, run, filters, message):
     del account.calls[:]
     result, failed = run(civo_snapshot_info, filters)
@@ -88,6 +102,7 @@ def test_bad_filters_fail_clearly(account, run, filters, message):
 
 
 # snapshot_api=instance, and the age filters on both APIs
+
 
 @pytest.fixture
 def three(civo_instance):
@@ -117,15 +132,18 @@ def test_the_region_is_one_request_with_each_instance_id(three, run):
     assert result['snapshots'][0]['status'] == 'complete' and result['snapshots'][0]['api_status'] == 'completed'
 
 
-@pytest.mark.parametrize('filters, expected', [
-    (dict(older_than='7d'), ['nightly-old']),
-    (dict(newer_than='2h'), ['nightly-web-2', 'nightly-new']),
-    (dict(older_than='30m', newer_than='7d'), ['nightly-new']),
-    (dict(name='nightly-new'), ['nightly-new']),
-    (dict(name_prefix='nightly-web'), ['nightly-web-2']),
-    (dict(status='in-progress'), []),
-    (dict(instance_id='i-web-2', status='complete'), ['nightly-web-2']),
-])
+@pytest.mark.parametrize(
+    'filters, expected',
+    [
+        (dict(older_than='7d'), ['nightly-old']),
+        (dict(newer_than='2h'), ['nightly-web-2', 'nightly-new']),
+        (dict(older_than='30m', newer_than='7d'), ['nightly-new']),
+        (dict(name='nightly-new'), ['nightly-new']),
+        (dict(name_prefix='nightly-web'), ['nightly-web-2']),
+        (dict(status='in-progress'), []),
+        (dict(instance_id='i-web-2', status='complete'), ['nightly-web-2']),
+    ],
+)
 def test_filters_work_on_the_instance_api(three, run, filters, expected):
     result, failed = run(civo_snapshot_info, dict(filters, snapshot_api='instance'))
     assert not failed and names(result) == expected

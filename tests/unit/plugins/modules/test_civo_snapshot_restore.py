@@ -51,8 +51,13 @@ def test_a_rerun_finds_the_new_instance_and_sends_nothing(civo_restore, run):
 
 
 def test_an_instance_of_that_hostname_built_from_something_else_is_not_this_restore(civo_restore, run):
-    civo_restore.instances['i-other'] = {'id': 'i-other', 'hostname': 'web-1-copy', 'status': 'ACTIVE',
-                                         'source_type': 'diskimage', 'source_id': 'ubuntu-jammy'}
+    civo_restore.instances['i-other'] = {
+        'id': 'i-other',
+        'hostname': 'web-1-copy',
+        'status': 'ACTIVE',
+        'source_type': 'diskimage',
+        'source_id': 'ubuntu-jammy',
+    }
     result, failed = run(civo_snapshot_restore, new())
     assert failed and result['changed'] is False and civo_restore.mutations() == []
     assert result['msg'] == (
@@ -63,7 +68,8 @@ def test_an_instance_of_that_hostname_built_from_something_else_is_not_this_rest
 
 
 def test_an_instance_of_that_hostname_whose_record_names_no_source_is_taken_for_an_earlier_restore_with_a_warning(
-        civo_restore, run):
+    civo_restore, run
+):
     civo_restore.instances['i-other'] = {'id': 'i-other', 'hostname': 'web-1-copy', 'status': 'ACTIVE'}
     result, failed = run(civo_snapshot_restore, new())
     assert not failed and result['changed'] is False and civo_restore.mutations() == []
@@ -140,15 +146,18 @@ def test_waits_for_a_snapshot_still_being_taken_then_restores(civo_restore, run)
     assert civo_restore.calls.count(('GET', SNAPSHOTS + '/s-1')) == 3
 
 
-@pytest.mark.parametrize('args, words', [
-    (dict(instance='web-1', snapshot='before'), ['hostname: NEW-HOSTNAME', 'overwrite_existing: true']),
-    (dict(instance='web-1', snapshot='before', hostname='x', overwrite_existing=True), ['two different restores']),
-    (new(hostname='bad_name!'), ['not a host name']),
-    (new(private_ipv4='10.0.0.300'), ['not an IPv4 address']),
-    (new(wait_timeout=0), ['wait_timeout']),
-    (new(snapshot=' '), ['snapshot must be']),
-    (dict(instance_id=' ', snapshot='before', hostname='x'), ['instance_id must not be empty']),
-])
+@pytest.mark.parametrize(
+    'args, words',
+    [
+        (dict(instance='web-1', snapshot='before'), ['hostname: NEW-HOSTNAME', 'overwrite_existing: true']),
+        (dict(instance='web-1', snapshot='before', hostname='x', overwrite_existing=True), ['two different restores']),
+        (new(hostname='bad_name!'), ['not a host name']),
+        (new(private_ipv4='10.0.0.300'), ['not an IPv4 address']),
+        (new(wait_timeout=0), ['wait_timeout']),
+        (new(snapshot=' '), ['snapshot must be']),
+        (dict(instance_id=' ', snapshot='before', hostname='x'), ['instance_id must not be empty']),
+    ],
+)
 def test_input_is_refused_before_any_request(civo_restore, run, args, words):
     result, failed = run(civo_snapshot_restore, args)
     assert failed and civo_restore.calls == []

@@ -92,11 +92,14 @@ def test_created_paused_is_a_post_then_a_put_of_paused(civo_schedules, run):
     assert civo_schedules.sent('PUT') == [{'paused': True}] and result['schedule']['paused'] is True
 
 
-@pytest.mark.parametrize('args, body', [
-    (dict(paused=True), {'paused': True}),
-    (dict(description='new words'), {'description': 'new words'}),
-    (dict(name='renamed', rename_from='nightly', paused=True), {'name': 'renamed', 'paused': True}),
-])
+@pytest.mark.parametrize(
+    'args, body',
+    [
+        (dict(paused=True), {'paused': True}),
+        (dict(description='new words'), {'description': 'new words'}),
+        (dict(name='renamed', rename_from='nightly', paused=True), {'name': 'renamed', 'paused': True}),
+    ],
+)
 def test_in_place_changes_are_one_put_of_only_what_differs(civo_schedules, run, args, body):
     civo_schedules.add()
     result, failed = run(civo_snapshot_schedule, dict(nightly(), **args))
@@ -125,12 +128,15 @@ def test_rename_when_neither_exists_creates(civo_schedules, run):
     assert civo_schedules.mutations() == [('POST', PATH)] and result['schedule']['name'] == 'renamed'
 
 
-@pytest.mark.parametrize('args, words', [
-    (dict(cron_expression='0 4 * * *'), ['cron_expression (0 3 * * * -> 0 4 * * *)']),
-    (dict(max_snapshots=3), ['max_snapshots (7 -> 3)']),
-    (dict(instances=['web-2']), ['instances (add i-web-2, remove i-web-1)']),
-    (dict(max_snapshots=3, paused=True), ['max_snapshots (7 -> 3)']),
-])
+@pytest.mark.parametrize(
+    'args, words',
+    [
+        (dict(cron_expression='0 4 * * *'), ['cron_expression (0 3 * * * -> 0 4 * * *)']),
+        (dict(max_snapshots=3), ['max_snapshots (7 -> 3)']),
+        (dict(instances=['web-2']), ['instances (add i-web-2, remove i-web-1)']),
+        (dict(max_snapshots=3, paused=True), ['max_snapshots (7 -> 3)']),
+    ],
+)
 def test_a_fixed_difference_fails_before_any_change(civo_schedules, run, args, words):
     civo_schedules.add()
     result, failed = run(civo_snapshot_schedule, dict(nightly(), **args))
@@ -173,9 +179,11 @@ def test_a_recreate_that_fails_before_the_old_schedule_is_deleted_keeps_it_and_a
     result, failed = run(civo_snapshot_schedule, dict(name='nightly', max_snapshots=3, recreate=True))
     assert failed and result['changed'] is True
     assert result['msg'].startswith("Replacing snapshot schedule 'nightly' failed while deleting the old schedule: ")
-    assert ("The schedules that exist now: the schedule 'nightly' (sched-1) with its old settings and its replacement "
-            "'nightly-replacement' (sched-2) with the new settings. Run the task again to finish the replacement: it "
-            'creates no second one.') in result['msg']
+    assert (
+        "The schedules that exist now: the schedule 'nightly' (sched-1) with its old settings and its replacement "
+        "'nightly-replacement' (sched-2) with the new settings. Run the task again to finish the replacement: it "
+        'creates no second one.'
+    ) in result['msg']
     assert (result['schedule']['id'], result['replacement']['id'], result['api_error']['status']) == (
         'sched-1',
         'sched-2',
@@ -211,8 +219,12 @@ def test_an_outdated_replacement_left_by_an_earlier_run_is_replaced(civo_schedul
     civo_schedules.add(name='nightly-replacement', max_snapshots=5)
     result, failed = run(civo_snapshot_schedule, dict(name='nightly', max_snapshots=3, recreate=True))
     assert not failed
-    assert civo_schedules.mutations() == [('DELETE', PATH + '/sched-2'), ('POST', PATH), ('DELETE', PATH + '/sched-1'),
-                                          ('PUT', PATH + '/sched-3')]
+    assert civo_schedules.mutations() == [
+        ('DELETE', PATH + '/sched-2'),
+        ('POST', PATH),
+        ('DELETE', PATH + '/sched-1'),
+        ('PUT', PATH + '/sched-3'),
+    ]
     assert [(s['id'], s['name'], s['retention']['max_snapshots']) for s in civo_schedules.schedules] == [
         ('sched-3', 'nightly', 3)
     ]
@@ -246,17 +258,20 @@ def test_absent_deletes_then_reports_no_change(civo_schedules, run):
     assert result['changed'] is False and len(civo_schedules.mutations()) == 1
 
 
-@pytest.mark.parametrize('args, message', [
-    (dict(cron_expression='0 3 * *'), 'must have 5 fields'),
-    (dict(cron_expression='61 3 * * *'), "minute field '61'"),
-    (dict(cron_expression='*/5 * * * *'), 'at least 10 minutes apart'),
-    (dict(max_snapshots=0), 'from 1 to 10'),
-    (dict(max_snapshots=11), 'from 1 to 10'),
-    (dict(instances=[]), 'at least one instance'),
-    (dict(instances=['web-1', ' ']), 'empty entries'),
-    (dict(name=' '), 'name must not be empty'),
-    (dict(rename_from='nightly'), 'rename_from'),
-])
+@pytest.mark.parametrize(
+    'args, message',
+    [
+        (dict(cron_expression='0 3 * *'), 'must have 5 fields'),
+        (dict(cron_expression='61 3 * * *'), "minute field '61'"),
+        (dict(cron_expression='*/5 * * * *'), 'at least 10 minutes apart'),
+        (dict(max_snapshots=0), 'from 1 to 10'),
+        (dict(max_snapshots=11), 'from 1 to 10'),
+        (dict(instances=[]), 'at least one instance'),
+        (dict(instances=['web-1', ' ']), 'empty entries'),
+        (dict(name=' '), 'name must not be empty'),
+        (dict(rename_from='nightly'), 'rename_from'),
+    ],
+)
 def test_bad_input_fails_before_any_request(civo_schedules, run, args, message):
     result, failed = run(civo_snapshot_schedule, dict(nightly(), **args))
     assert failed and message in result['msg'] and civo_schedules.calls == []
@@ -301,6 +316,7 @@ def test_several_schedules_of_the_name_fail(civo_schedules, run):
 def test_api_error_has_status_code_and_reason_and_never_the_token(civo_schedules, run, monkeypatch, token):
     def refuse(method, path, **kwargs):
         raise CivoAPIError(method, path, 403, 'disabled_service', 'snapshot schedules are not available in this region')
+
     monkeypatch.setattr(civo_schedules, 'request', refuse)
     result, failed = run(civo_snapshot_schedule, nightly())
     assert failed and 'HTTP 403 (disabled_service): snapshot schedules are not available' in result['msg']
@@ -314,6 +330,7 @@ def test_a_put_that_answers_without_the_schedule_reports_the_change(civo_schedul
     def bare_put(method, path, **kwargs):
         body = answer(method, path, **kwargs)
         return {'result': 'success'} if method == 'PUT' else body
+
     monkeypatch.setattr(civo_schedules, 'request', bare_put)
     result, dummy = run(civo_snapshot_schedule, nightly(paused=True))
     assert result['schedule']['paused'] is True and result['schedule']['id'] == 'sched-1'

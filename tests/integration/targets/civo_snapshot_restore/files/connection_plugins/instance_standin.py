@@ -18,8 +18,8 @@ DOCUMENTATION = r'''
 name: instance_standin
 short_description: Run an instance's tasks locally, marked as the instance's (a test stand-in for ssh)
 description:
-  - Runs commands on this machine like the local connection, with the environment variable C(CIVO_STANDIN_HOST) set to the
-    host they were sent to, and writes each command to the file named by C(CIVO_STANDIN_LOG).
+  - Runs commands on this machine like the local connection, with the environment variable C(CIVO_STANDIN_HOST) set
+    to the host they were sent to, and writes each command to the file named by C(CIVO_STANDIN_LOG).
 author:
   - civo.cloud contributors (@civo-community)
 '''
@@ -39,4 +39,6 @@ class Connection(LocalConnection):
         host = self._play_context.remote_addr
         with open(os.environ['CIVO_STANDIN_LOG'], 'a') as log:
             log.write('%s\t%s\n' % (host, cmd))
-        return super(Connection, self).exec_command('CIVO_STANDIN_HOST=%s %s' % (shlex.quote(host), cmd), in_data, sudoable)
+        return super(Connection, self).exec_command(
+            'CIVO_STANDIN_HOST=%s %s' % (shlex.quote(host), cmd), in_data, sudoable
+        )
