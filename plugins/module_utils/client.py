@@ -33,7 +33,7 @@ except ImportError:
     requests = None
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-COLLECTION_VERSION = '0.1.0'
+COLLECTION_VERSION = '0.2.0'
 DEFAULT_API_URL = 'https://api.civo.com'
 
 # Statuses worth another try: Civo's rate limit and transient server trouble. GET, PUT (an upsert by name) and DELETE

@@ -133,7 +133,7 @@ def test_no_version_added_is_above_the_version_of_galaxy_yml():
     assert above == [], 'version_added above galaxy.yml\'s %s (a release ships what it says it adds)' % GALAXY_VERSION
 
 
-@pytest.mark.parametrize('kind, name, added', content_version_added(), ids=lambda value: str(value))
+@pytest.mark.parametrize('kind, name, added', content_version_added(), ids=str)
 def test_every_module_role_and_plugin_is_in_the_changelog_of_the_release_that_added_it(kind, name, added):
     listed_in = released_names(kind).get(name)
     if added in RELEASES:
