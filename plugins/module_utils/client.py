@@ -188,8 +188,8 @@ class CivoAPI:
         if not TOKEN_PATTERN.match(self.token):
             # Never quote the token: it is a secret even when it is malformed.
             raise CivoError(
-                'The Civo API token has spaces, control or non-ASCII characters inside it; a token is only '
-                'printable ASCII. Check how it is stored (whitespace around it is ignored).'
+                'The Civo API token has spaces, control or non-ASCII characters inside it; a token is only printable '
+                'ASCII. Check how it is stored (whitespace around it is ignored).'
             )
         url = urlparse(self.base_url)
         if url.scheme not in ('http', 'https') or not url.hostname:
@@ -271,8 +271,8 @@ class CivoAPI:
             found = find_created()
         except CivoAPIError as e:
             raise CivoError(
-                'The answer to %s was lost (%s), and looking for what it may have created failed too: %s. It was '
-                'not sent again, so that nothing is created twice; run the task again once the API answers.'
+                'The answer to %s was lost (%s), and looking for what it may have created failed too: %s. It was not '
+                'sent again, so that nothing is created twice; run the task again once the API answers.'
                 % (request, failure.short_reason, e),
                 **e.result,
             )

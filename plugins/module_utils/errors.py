@@ -25,8 +25,8 @@ TOKEN_REJECTED_CODES = frozenset(
     )
 )
 TOKEN_REJECTED_HINT = (
-    'Civo answers this for a wrong or revoked API token: check api_token (or CIVO_TOKEN) and that it '
-    'belongs to the account and region you mean.'
+    'Civo answers this for a wrong or revoked API token: check api_token (or CIVO_TOKEN) and that it belongs to the '
+    'account and region you mean.'
 )
 
 

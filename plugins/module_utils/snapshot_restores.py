@@ -171,8 +171,7 @@ class SnapshotRestores:
         def timed_out(instance):
             return WaitFailed(
                 'Timed out after %ss waiting for the restored instance %s to be ACTIVE (it is %s). The restore goes '
-                'on: '
-                'run the task again to resume waiting, without restoring again, or raise wait_timeout.'
+                'on: run the task again to resume waiting, without restoring again, or raise wait_timeout.'
                 % (timeout, name, instance_status(instance) or 'not listed yet'),
                 instance=instance or {},
             )

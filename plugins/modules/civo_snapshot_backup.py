@@ -575,10 +575,8 @@ class FleetBackup(CivoResource):
         return CivoError(
             failure_message(
                 'Not every snapshot of this run completed, so no snapshot was deleted. A snapshot still being taken '
-                'goes '
-                'on being taken: raise wait_timeout, or set min_interval and run again to wait for it instead of '
-                'taking '
-                'another.',
+                'goes on being taken: raise wait_timeout, or set min_interval and run again to wait for it instead of '
+                'taking another.',
                 failures,
             )
         )

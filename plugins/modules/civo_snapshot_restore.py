@@ -412,8 +412,7 @@ class SnapshotRestore(CivoResource):
                 "An instance with the hostname '%s' exists already (%s). The API's record of it names no source, so it "
                 "could "
                 'not be confirmed that it was restored from snapshot %s; it is taken for the restore of an earlier '
-                'run, and '
-                'nothing was restored. Check it before acting on it.'
+                'run, and nothing was restored. Check it before acting on it.'
                 % (instance.get('hostname'), instance.get('id'), describe(snapshot))
             )
 

@@ -123,8 +123,7 @@ def _per_task_section(results):
             '## 1. Per task: civo_snapshot (no change) vs uri GET /v2/snapshots',
             '',
             'Whole playbooks of N = %d tasks, %d snapshots in the account, median of %d rounds (min-max); CPU = every '
-            'process '
-            'the playbook ran. Per task above floor = (playbook - ping playbook) / N.'
+            'process the playbook ran. Per task above floor = (playbook - ping playbook) / N.'
             % (count, small['snapshots'], len(small['samples']['uri']['wall'])),
             '',
         ]
@@ -149,8 +148,7 @@ def _per_task_section(results):
             wall_ratio = summary[kind]['wall'] / summary['uri']['wall']
             lines += [
                 '**Ratio civo_snapshot%s / uri: %.3f** (goal <= %.2f: %s); median of the per-round ratios %.3f; CPU '
-                '%.3f; '
-                'per task above the floor %.2f.'
+                '%.3f; per task above the floor %.2f.'
                 % (
                     _tag(variant),
                     wall_ratio,
@@ -280,8 +278,8 @@ def _wait_section(results):
         '## 4. Wait: from the snapshot turning complete to the module noticing it',
         '',
         'Simulated seconds (wall x time scale; the module\'s clock runs at the same scale). Interval = gap between the '
-        'last '
-        'poll that saw the snapshot pending and the one that saw it complete. Return = controller got the task result.',
+        'last poll that saw the snapshot pending and the one that saw it complete. Return = controller got the task '
+        'result.',
         '',
     ]
     schedule = results['meta'].get('poll_schedule')
@@ -527,8 +525,8 @@ def wait_svg(results):
     )
     out += [
         '<rect x="60" y="279" width="20" height="10" class="band"/><line x1="60" y1="279" x2="80" y2="279" '
-        'class="bound"/>'
-        '<text x="85" y="289" class="legend">delay range the poll schedule allows (0 to one poll interval)</text>',
+        'class="bound"/><text x="85" y="289" class="legend">delay range the poll schedule allows (0 to one poll '
+        'interval)</text>',
         '<line x1="450" y1="285" x2="470" y2="285" class="model"/><text x="475" y="289" class="legend">model</text>',
         '<circle cx="530" cy="285" r="4" class="measured"/><text x="538" y="289" class="legend">measured against the '
         'simulator</text>',
@@ -691,14 +689,13 @@ def _fleet_section(results):
     lines = [
         '## 6. Fleet backups: the role snapshot_backup over N instances',
         '',
-        'keep 1, in steady state: each measured run takes one snapshot per instance and deletes the one taken '
-        'before it (a first run, not measured, takes those). no-op: a run with `snapshot_backup_min_interval: %s` '
-        'right after, that finds every instance backed up. Requests from the simulator\'s log; Civo minutes = '
-        'requests / %d, the minutes of the account\'s budget the run uses; module runs = task results of '
-        'civo.cloud modules, each loop item counted; CPU = every process the playbook ran. Scaled clock, k = %g: the '
-        'rate limit is %d requests per %g s '
-        '(Civo: a minute) and a snapshot takes %g s (%g s at Civo\'s pace). Floor: 2N requests; time floor = the '
-        'snapshot time, plus 2N / %d x %g s with the rate limit.'
+        'keep 1, in steady state: each measured run takes one snapshot per instance and deletes the one taken before '
+        'it (a first run, not measured, takes those). no-op: a run with `snapshot_backup_min_interval: %s` right '
+        'after, that finds every instance backed up. Requests from the simulator\'s log; Civo minutes = requests / %d, '
+        'the minutes of the account\'s budget the run uses; module runs = task results of civo.cloud modules, each '
+        'loop item counted; CPU = every process the playbook ran. Scaled clock, k = %g: the rate limit is %d requests '
+        'per %g s (Civo: a minute) and a snapshot takes %g s (%g s at Civo\'s pace). Floor: 2N requests; time floor = '
+        'the snapshot time, plus 2N / %d x %g s with the rate limit.'
         % (
             settings.get('noop_min_interval', '1h'),
             settings['rate_limit'],

@@ -501,8 +501,7 @@ ROWS = (
             'restore_in_place',
             'civo_snapshot_restore: in place (overwrite_existing, wait: false)',
             'restored from the snapshot; no restore request while the first restore runs (every completed restore in '
-            'place '
-            'is a change by design: no third-run rule)',
+            'place is a change by design: no third-run rule)',
             'civo_snapshot_restore',
             {'instance_id': WEB_1, 'snapshot': 'mx-base', 'overwrite_existing': True, 'wait': False},
             ('POST', INSTANCE_SNAPSHOT_PATH + '/mx-base-id/restore'),
@@ -946,8 +945,8 @@ def report(result):
     passed = sum(1 for problems in result.verdicts.values() if not problems)
     walls = ', '.join('%.0f s (%.0f CPU-s)' % (run.elapsed, run.cpu_seconds) for run in result.runs)
     summary = [
-        '%d of %d cells pass (%d rows x %d cases); three ansible-playbook runs (faulty, re-run, third) of %d '
-        'cells each, forks %d, api_retries=%d, api_timeout=%ds: %s.'
+        '%d of %d cells pass (%d rows x %d cases); three ansible-playbook runs (faulty, re-run, third) of %d cells '
+        'each, forks %d, api_retries=%d, api_timeout=%ds: %s.'
         % (
             passed,
             len(result.verdicts),

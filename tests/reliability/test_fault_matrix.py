@@ -308,8 +308,8 @@ def report(cells, matrix_run, verdicts):
     )
     note = [
         '',
-        'api_retries=%d, api_timeout=%ds; "within" = %d faults in a row, "beyond" = %d; one simulator per cell, '
-        '%d cells in one ansible-playbook run (-vvvv --diff, forks 30).'
+        'api_retries=%d, api_timeout=%ds; "within" = %d faults in a row, "beyond" = %d; one simulator per cell, %d '
+        'cells in one ansible-playbook run (-vvvv --diff, forks 30).'
         % (API_RETRIES, API_TIMEOUT, API_RETRIES, API_RETRIES + 1, len(cells)),
         '',
     ]

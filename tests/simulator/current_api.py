@@ -531,8 +531,8 @@ class CurrentApi:
             raise ApiError(
                 422,
                 'parameter_hostname_missing',
-                'A restore needs a hostname for a new instance, or '
-                'overwrite_existing: true to restore the source instance',
+                'A restore needs a hostname for a new instance, or overwrite_existing: true to restore the source '
+                'instance',
             )
         now = self._catch_up()
         if self._phase(snap, now) != 'complete':

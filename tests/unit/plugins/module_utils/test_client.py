@@ -216,8 +216,8 @@ def test_certificate_failure_names_the_reason_and_is_not_retried(wire, clock):
         wire.client(requests.exceptions.SSLError(text)).get('/v2/snapshots')
     assert len(wire.calls) == 1 and clock.slept == []
     assert (
-        'TLS certificate verification failed for https://api.civo.test (certificate verify failed: '
-        'self-signed certificate)'
+        'TLS certificate verification failed for https://api.civo.test (certificate verify failed: self-signed '
+        'certificate)'
     ) in str(caught.value)
 
 

@@ -148,8 +148,8 @@ def test_a_post_whose_lost_answer_was_found_again_says_so_in_the_report(run, wir
         count=0,
         reasons={},
         lost_answers=[
-            'POST /v2/things: the answer was lost (no answer within api_timeout=30s); what it created was found '
-            '(t-1), so it was not sent again.'
+            'POST /v2/things: the answer was lost (no answer within api_timeout=30s); what it created was found (t-1), '
+            'so it was not sent again.'
         ],
     )
 
@@ -223,8 +223,8 @@ def test_an_instance_only_module_refuses_the_account_api_before_any_request_with
     assert failed and wire.calls == []
     assert result['msg'] == (
         'name is bad. snapshot_api=account: this module speaks only the per-instance API family '
-        '(snapshot_api=instance), which has no account-wide counterpart. Leave snapshot_api out (or set it '
-        'to instance) for this task.'
+        '(snapshot_api=instance), which has no account-wide counterpart. Leave snapshot_api out (or set it to '
+        'instance) for this task.'
     )
 
 

@@ -240,8 +240,8 @@ def test_a_wait_the_api_stops_answering_says_the_restore_goes_on(region, wire):
     with pytest.raises(WaitFailed) as caught:
         restorer.wait_active(60, deadline_in(60), instance_id='i-web-1', seen_busy=True)
     assert str(caught.value) == (
-        'The Civo API stopped answering while the task waited for the restored instance i-web-1: Civo API request '
-        'GET /v2/instances/i-web-1 failed after 4 attempts with HTTP 503. The restore goes on: run the task again to '
+        'The Civo API stopped answering while the task waited for the restored instance i-web-1: Civo API request GET '
+        '/v2/instances/i-web-1 failed after 4 attempts with HTTP 503. The restore goes on: run the task again to '
         'resume waiting, without restoring again.'
     )
     assert caught.value.result['api_error']['status'] == 503
@@ -252,8 +252,7 @@ def test_a_wait_that_times_out_says_how_to_resume(region, clock):
     with pytest.raises(WaitFailed) as caught:
         restorer.wait_active(30, deadline_in(30), hostname='never')
     assert str(caught.value) == (
-        'Timed out after 30s waiting for the restored instance never to be ACTIVE (it is not listed yet). '
-        'The restore goes on: run the task again to resume waiting, without restoring again, or raise '
-        'wait_timeout.'
+        'Timed out after 30s waiting for the restored instance never to be ACTIVE (it is not listed yet). The restore '
+        'goes on: run the task again to resume waiting, without restoring again, or raise wait_timeout.'
     )
     assert caught.value.result == {'instance': {}}

@@ -176,8 +176,8 @@ def test_a_failed_retake_on_the_account_api_says_the_previous_snapshot_was_overw
     assert failed and result['changed'] is True and result['snapshot']['status'] == 'failed'
     assert result['msg'].endswith(
         "The previous snapshot 'snap' was overwritten when the re-take started (with "
-        'snapshot_api=account the API replaces a snapshot of the same name at once), so no '
-        'complete snapshot of this name exists now.'
+        'snapshot_api=account the API replaces a snapshot of the same name at once), so no complete snapshot of this '
+        'name exists now.'
     )
 
 
@@ -268,8 +268,8 @@ def test_api_errors_carry_status_and_code(civo, run):
     result, failed = run(civo_snapshot, present(instance_id='i-gone'))
     assert failed and result['changed'] is False and result['api_error']['status'] == 404
     assert result['msg'] == (
-        'Civo API request PUT /v2/snapshots/snap failed with HTTP 404 '
-        '(database_snapshot_create_instance_not_found): The instance was not found'
+        'Civo API request PUT /v2/snapshots/snap failed with HTTP 404 (database_snapshot_create_instance_not_found): '
+        'The instance was not found'
     )
 
 
