@@ -23,7 +23,7 @@ display = Display()
 
 MODULE = 'civo.cloud.civo_snapshot_backup'
 # Each step hands back after at most this long (plus one request or poll it is in), so that a line of progress comes at
-# least once a minute.
+# least once a minute; the task's progress_interval sets another length.
 STEP_SECONDS = 50
 TOOL = 'snapshot_backup'
 
@@ -115,6 +115,14 @@ class StepRecord:
         return result
 
 
+def step_seconds(args):
+    """How long a step lasts: the task's progress_interval (the module checks it in its first step), else 50 s."""
+    try:
+        return int(args.get('progress_interval') or STEP_SECONDS)
+    except (TypeError, ValueError):
+        return STEP_SECONDS
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
 
@@ -127,9 +135,10 @@ class ActionModule(ActionBase):
             )
         record = StepRecord()
         state = None
+        seconds = step_seconds(self._task.args)
         try:
             while True:
-                step = dict(seconds=STEP_SECONDS) if state is None else dict(seconds=STEP_SECONDS, state=state)
+                step = dict(seconds=seconds) if state is None else dict(seconds=seconds, state=state)
                 answer = self._execute_module(
                     module_name=MODULE, module_args=dict(self._task.args, step=step), task_vars=task_vars
                 )

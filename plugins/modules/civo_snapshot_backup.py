@@ -125,6 +125,13 @@ options:
         running it again waits for them instead of taking others.
     type: int
     default: 1800
+  progress_interval:
+    description:
+      - The most seconds between two lines of progress in the log while the run goes on. The module runs in steps of
+        this length, one module run each, and its action plugin shows where the run stands after each.
+      - From V(5) to V(600).
+    type: int
+    default: 50
   poll_interval:
     description:
       - Deprecated and without effect; it will be removed in 1.0.0. Set, the task gives a deprecation warning and goes
@@ -320,9 +327,12 @@ ARGUMENT_SPEC = dict(
     safe=dict(type='bool', default=False),
     wait=dict(type='bool', default=True),
     wait_timeout=dict(type='int', default=1800),
+    progress_interval=dict(type='int', default=50),
     poll_interval=dict(type='int'),
     step=dict(type='dict'),
 )
+# The shortest and the longest step (progress_interval), in seconds.
+PROGRESS_INTERVALS = (5, 600)
 # The phases of a run, in order; a step goes on from the phase the one before stopped in.
 START = 'start'
 WAIT = 'wait'
@@ -341,7 +351,13 @@ def utc_now():
 
 def check_input(params):
     """Every rule that can be checked without the API, so that bad input never sends a request."""
-    return input_problems(params, run_timestamp(utc_now(), params['snapshot_api']))
+    problems = input_problems(params, run_timestamp(utc_now(), params['snapshot_api']))
+    if not PROGRESS_INTERVALS[0] <= params['progress_interval'] <= PROGRESS_INTERVALS[1]:
+        problems.append(
+            'progress_interval must be from %d to %d seconds, got %d.'
+            % (PROGRESS_INTERVALS + (params['progress_interval'],))
+        )
+    return problems
 
 
 class FleetBackup(CivoResource):

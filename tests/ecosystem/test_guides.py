@@ -133,11 +133,15 @@ def ansible_core_bin(folder):
 
 def run_make(ansible_cli, clone, *args):
     """make ARGS in the clone, the demo's virtualenv being this one; asserts success, returns what a terminal would show
-    (stdout and stderr, where Ansible writes its warnings, in the order written)."""
+    (stdout and stderr, where Ansible writes its warnings, in the order written). make runs as a person's shell runs it,
+    not as a child of the make that runs this test (whose jobserver it would otherwise warn about)."""
+    env = dict(
+        (key, value) for key, value in ansible_cli.env().items() if key not in ('MAKEFLAGS', 'MFLAGS', 'MAKELEVEL')
+    )
     done = subprocess.run(
         ['make', '--no-print-directory', 'CELL_VENV=%s' % VENV] + list(args),
         cwd=clone,
-        env=ansible_cli.env(),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

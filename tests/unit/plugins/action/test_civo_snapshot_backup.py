@@ -152,3 +152,13 @@ def test_the_internal_option_is_refused_from_a_task():
 @pytest.mark.parametrize('seconds, text', [(0.4, '0s'), (45, '45s'), (130, '2m10s'), (3725, '1h02m05s')])
 def test_durations_read_like_a_clock(seconds, text):
     assert plugin.duration(seconds) == text
+
+
+@pytest.mark.parametrize('given, seconds', [(None, 50), (5, 5), ('300', 300), ('soon', 50)])
+def test_a_step_lasts_the_tasks_progress_interval_else_fifty_seconds(given, seconds):
+    args = {'instances': ['web-1'], 'prefix': 'nightly'}
+    if given is not None:
+        args['progress_interval'] = given
+    runner = action([dict(changed=False, counts=COUNTS)], args=args)
+    runner.run(task_vars={})
+    assert [args['step'] for name, args in runner._execute_module.calls] == [{'seconds': seconds}]

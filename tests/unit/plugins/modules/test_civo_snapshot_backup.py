@@ -193,3 +193,10 @@ def test_once_some_are_complete_the_last_is_looked_for_when_it_should_be_complet
     # The schedule from web-1's start: 4.5 s (the rest of its second interval, after the starts), then 6.75 s. web-1
     # took at most 2.5 s, so web-2 (started at 4 s) is looked for at 4 + 2.5 + 0.5 s, before the schedule's 10.125 s.
     assert polls == pytest.approx([4.5, 6.75, 7.0])
+
+
+@pytest.mark.parametrize('interval', [4, 601])
+def test_a_progress_interval_out_of_range_fails_before_any_request(civo, run, interval):
+    result, failed = run(civo_snapshot_backup, backup(progress_interval=interval))
+    assert failed and 'progress_interval must be from 5 to 600 seconds, got %d.' % interval in result['msg']
+    assert civo.calls == []
