@@ -83,9 +83,9 @@ EXPLANATION = """
     this run: not a secret, and no Civo account's.
     The first run took {count} snapshot(s) and waited until each was complete (the simulator is slow on purpose):
       {taken}
-    The PLAY RECAP counts tasks, not snapshots: changed=1 is the one task that started every snapshot (one task, a
-    loop over the instances). The second run found a recent complete backup of every instance and changed nothing
-    (changed=0): running it again is safe.
+    The PLAY RECAP counts tasks, not snapshots: changed=1 is the one task (civo.cloud.civo_snapshot_backup, which
+    the role runs) that took every snapshot; its "snapshot_backup:" line counts them. The second run found a recent
+    complete backup of every instance and changed nothing (changed=0): running it again is safe.
 ==> Try next, in this folder; the first line gives your shell make demo's Ansible (a virtualenv) and collection:
     {export}
     ansible-doc civo.cloud.civo_snapshot              every option of the module
