@@ -7,7 +7,7 @@ SHELL := bash
 .SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := help
 # make test runs the checks JOBS at a time (see README.md for the measured choice).
-JOBS ?= 3
+JOBS ?= 4
 
 # -- the ansible-core matrix ------------------------------------------------------------------------------------------
 # One cell per core, each its own virtualenv .venv-<core> from tests/requirements-core-<core>.txt; the Python of a
