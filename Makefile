@@ -6,7 +6,7 @@
 SHELL := bash
 .SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := help
-# make test runs the checks JOBS at a time (see README.md for the measured choice).
+# make test runs the checks JOBS at a time (README.md, "Running the checks", says why four).
 JOBS ?= 4
 
 # -- the ansible-core matrix ------------------------------------------------------------------------------------------
