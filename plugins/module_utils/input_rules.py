@@ -28,6 +28,12 @@ HOSTNAME_PATTERN = re.compile(r'^%s(?:\.%s)*$' % (HOSTNAME_LABEL, HOSTNAME_LABEL
 HOSTNAME_MAX_LENGTH = 253
 
 
+def empty_filters(params, options):
+    """The filter options given as empty or blank strings, in the order of ``options``."""
+    # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
+    return [option for option in options if params.get(option) is not None and not params[option].strip()]
+
+
 def name_problem(name):
     """Why a snapshot name is unusable, or None."""
     if not name:

@@ -140,6 +140,7 @@ retried_requests:
       sample: [{request: GET /v2/snapshots, attempt: 1, reason: HTTP 503, waited: 0.4}]
 '''
 
+from ansible_collections.civo.cloud.plugins.module_utils.input_rules import empty_filters
 from ansible_collections.civo.cloud.plugins.module_utils.module import NO_SNAPSHOT_API, CivoModule, CivoResource
 
 ARGUMENT_SPEC = dict(hostname=dict(type='str'))
@@ -148,8 +149,7 @@ INSTANCE_FIELDS = ('id', 'hostname', 'status', 'region', 'size', 'public_ip', 'p
 
 
 def check_input(params):
-    # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
-    if params['hostname'] is not None and not params['hostname'].strip():
+    if empty_filters(params, ['hostname']):
         return ['hostname must not be an empty string. Leave it out to list every instance.']
     return []
 

@@ -267,7 +267,11 @@ retried_requests:
 '''
 
 from ansible_collections.civo.cloud.plugins.module_utils.errors import LookupFailed
-from ansible_collections.civo.cloud.plugins.module_utils.input_rules import duration_problem, parse_duration
+from ansible_collections.civo.cloud.plugins.module_utils.input_rules import (
+    duration_problem,
+    empty_filters,
+    parse_duration,
+)
 from ansible_collections.civo.cloud.plugins.module_utils.module import BOTH_SNAPSHOT_APIS, CivoModule, CivoResource
 from ansible_collections.civo.cloud.plugins.module_utils.snapshots import age_seconds, newest_first
 
@@ -285,12 +289,7 @@ FILTERS = ('name', 'name_prefix', 'instance_id', 'status', 'older_than', 'newer_
 
 def check_input(params):
     """Every rule that can be checked without the API, so that bad input never sends a request."""
-    # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
-    empty = [
-        key
-        for key in ('name', 'name_prefix', 'instance_id', 'instance')
-        if params[key] is not None and not params[key].strip()
-    ]
+    empty = empty_filters(params, ['name', 'name_prefix', 'instance_id', 'instance'])
     problems = (
         ['Filters must not be empty strings: %s. Leave a filter out to not filter by it.' % ', '.join(empty)]
         if empty

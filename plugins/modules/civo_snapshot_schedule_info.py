@@ -157,6 +157,7 @@ retried_requests:
       sample: [{request: GET /v2/snapshots, attempt: 1, reason: HTTP 503, waited: 0.4}]
 '''
 
+from ansible_collections.civo.cloud.plugins.module_utils.input_rules import empty_filters
 from ansible_collections.civo.cloud.plugins.module_utils.module import INSTANCE_SNAPSHOT_API, CivoModule, CivoResource
 from ansible_collections.civo.cloud.plugins.module_utils.snapshot_schedules import Schedules, public
 
@@ -164,8 +165,7 @@ ARGUMENT_SPEC = dict(name=dict(type='str'))
 
 
 def check_input(params):
-    # An empty filter is nearly always a variable that did not template; listing everything instead would be a trap.
-    if params['name'] is not None and not params['name'].strip():
+    if empty_filters(params, ['name']):
         return ['name must not be an empty string. Leave it out to list every schedule.']
     return []
 

@@ -170,3 +170,9 @@ def test_bad_hostnames(hostname):
 @pytest.mark.parametrize('address, ok', [('10.0.0.5', True), ('10.0.0.256', False), ('::1', False), ('web', False)])
 def test_private_ipv4(address, ok):
     assert (rules.ipv4_problem(address, 'private_ipv4') is None) is ok
+
+
+def test_empty_filters_names_the_blank_ones_and_passes_what_is_not_set():
+    params = {'name': '', 'instance': '  ', 'instance_id': None, 'name_prefix': 'web-'}
+    assert rules.empty_filters(params, ['name', 'name_prefix', 'instance_id', 'instance']) == ['name', 'instance']
+    assert rules.empty_filters(params, ['instance_id', 'name_prefix']) == []
